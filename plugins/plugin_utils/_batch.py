@@ -1,0 +1,207 @@
+# Copyright (c) 2026 hyperv.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cmdlet batches: Windows work described as data, and the results the runner sends back.
+
+FOR INTERNAL COLLECTION USE ONLY.
+
+Protocol (version 1), shared by ``runner.ps1`` and the simulated platform in ``tests/sim``:
+
+* The runner receives one string parameter, ``BatchJson``::
+
+    {"protocol": 1, "mode": "read" | "write",
+     "calls": [{"op": "call", "id": "vm", "cmdlet": "Get-VM", "parameters": {"Name": "vm1"}, "select": ["Name"]},
+               {"op": "set", "id": "prio", "target": "group", "properties": {"Priority": 3000}}]}
+
+  A parameter value is JSON data, or a reference to the objects an earlier step returned:
+  ``{"__ref__": "<id>"}`` or ``{"__ref__": "<id>", "property": "<name>"}``. ``set`` assigns properties of the
+  objects an earlier step returned (the setters of cluster objects commit the change).
+* Each step is run with ``-ErrorAction SilentlyContinue`` and its error records are collected. A ``read`` batch runs
+  every step; a ``write`` batch stops at the first step that reports an error and marks the rest ``skipped``.
+* ``select`` lists dotted property paths; each output object becomes ``{path: value}``. Values are converted the way
+  PowerShell displays them: enums by name, GUIDs and objects (ClusterNode, ClusterResourceType...) by their string
+  form, collections element by element. Without ``select`` each output is converted as a whole.
+* The runner sets ``$Ansible.Result`` to ``{"protocol": 1, "computer_name": ..., "calls": [{"id", "op", "cmdlet",
+  "status": "ok" | "error" | "skipped", "output": [...], "errors": [{"message", "fully_qualified_error_id",
+  "category", "target", "exception_type"}], "elapsed_ms"}]}`` and never reports a change itself: ``changed`` is
+  decided in Python from what was read and written.
+"""
+
+from __future__ import annotations
+
+import json
+
+PROTOCOL = 1
+
+# FullyQualifiedErrorId prefixes PowerShell uses when it cannot bind a cmdlet's parameters. Such an error is always
+# a defect in the module that built the call, never a state of the host.
+_BINDING_ERROR_IDS = (
+    'NamedParameterNotFound',
+    'AmbiguousParameterSet',
+    'ParameterArgumentValidationError',
+    'ParameterArgumentTransformationError',
+    'MissingMandatoryParameter',
+    'PositionalParameterNotFound',
+    'CannotConvertArgument',
+)
+
+
+def ref(step_id, prop=None):
+    """A parameter value that stands for the objects step ``step_id`` returned (or one property of them)."""
+    value = {'__ref__': step_id}
+    if prop is not None:
+        value['property'] = prop
+    return value
+
+
+class Batch:
+    """An ordered list of cmdlet calls and property assignments to run in one remote execution."""
+
+    def __init__(self, mode):
+        if mode not in ('read', 'write'):
+            raise ValueError("mode must be 'read' or 'write'")
+        self.mode = mode
+        self.steps = []
+
+    def call(self, step_id, cmdlet, parameters=None, select=None):
+        self._check_id(step_id)
+        self.steps.append({'op': 'call', 'id': step_id, 'cmdlet': cmdlet, 'parameters': dict(parameters or {}),
+                           'select': list(select) if select is not None else None})
+        return self
+
+    def set(self, step_id, target, properties):
+        self._check_id(step_id)
+        if target not in self.ids:
+            raise ValueError("set target '%s' is not an earlier step" % target)
+        self.steps.append({'op': 'set', 'id': step_id, 'target': target, 'properties': dict(properties),
+                           'select': None})
+        return self
+
+    @property
+    def ids(self):
+        return [step['id'] for step in self.steps]
+
+    @property
+    def cmdlets(self):
+        return [step['cmdlet'] for step in self.steps if step['op'] == 'call']
+
+    def __len__(self):
+        return len(self.steps)
+
+    def to_json(self):
+        return json.dumps({'protocol': PROTOCOL, 'mode': self.mode, 'calls': self.steps},
+                          sort_keys=True, separators=(',', ':'))
+
+    def _check_id(self, step_id):
+        if step_id in self.ids:
+            raise ValueError("duplicate step id '%s'" % step_id)
+
+
+class ErrorRecord:
+    """One PowerShell ErrorRecord as the runner reports it."""
+
+    def __init__(self, message='', fully_qualified_error_id='', category='', target=None, exception_type=''):
+        self.message = message or ''
+        self.fully_qualified_error_id = fully_qualified_error_id or ''
+        self.category = category or ''
+        self.target = target
+        self.exception_type = exception_type or ''
+
+    @classmethod
+    def from_dict(cls, data):
+        data = data if isinstance(data, dict) else {'message': str(data)}
+        return cls(**{k: data.get(k) for k in ('message', 'fully_qualified_error_id', 'category', 'target',
+                                                'exception_type')})
+
+    @property
+    def error_id(self):
+        """The part of the FullyQualifiedErrorId before the command name, e.g. ``ObjectNotFound``."""
+        return self.fully_qualified_error_id.split(',', 1)[0]
+
+    @property
+    def is_binding_error(self):
+        return self.error_id.startswith(_BINDING_ERROR_IDS)
+
+    @property
+    def is_command_not_found(self):
+        return self.error_id == 'CommandNotFoundException'
+
+    @property
+    def is_not_found(self):
+        return self.category == 'ObjectNotFound'
+
+    def to_dict(self):
+        return {'message': self.message, 'fully_qualified_error_id': self.fully_qualified_error_id,
+                'category': self.category, 'target': self.target, 'exception_type': self.exception_type}
+
+    def __str__(self):
+        return self.message
+
+
+class StepResult:
+    def __init__(self, step_id, op, cmdlet, status, output, errors, elapsed_ms):
+        self.id = step_id
+        self.op = op
+        self.cmdlet = cmdlet
+        self.status = status
+        self.output = output
+        self.errors = errors
+        self.elapsed_ms = elapsed_ms
+
+    @property
+    def ok(self):
+        return self.status == 'ok'
+
+    @property
+    def skipped(self):
+        return self.status == 'skipped'
+
+    @property
+    def not_found(self):
+        """True when the step failed only because what it looked up does not exist."""
+        return bool(self.errors) and all(error.is_not_found for error in self.errors)
+
+    def first(self):
+        """The first output object, or None."""
+        return self.output[0] if self.output else None
+
+
+class BatchResult:
+    def __init__(self, computer_name, steps):
+        self.computer_name = computer_name
+        self._steps = {step.id: step for step in steps}
+
+    def __getitem__(self, step_id):
+        return self._steps[step_id]
+
+    def __iter__(self):
+        return iter(self._steps.values())
+
+    @property
+    def failed_steps(self):
+        return [step for step in self if step.status == 'error']
+
+    @property
+    def elapsed_ms(self):
+        return sum(step.elapsed_ms for step in self)
+
+    @classmethod
+    def parse(cls, batch, result):
+        """Validate the runner's ``$Ansible.Result`` against the batch that was sent."""
+        if not isinstance(result, dict) or result.get('protocol') != PROTOCOL:
+            raise ValueError('the runner returned no protocol %d result: %r' % (PROTOCOL, result))
+        calls = result.get('calls')
+        if not isinstance(calls, list):
+            raise ValueError('the runner result has no list of calls')
+        steps = []
+        for sent, got in zip(batch.steps, calls):
+            if not isinstance(got, dict) or got.get('id') != sent['id']:
+                raise ValueError("the runner answered step %r where %r was sent" % (got, sent['id']))
+            output = got.get('output')
+            output = [] if output is None else output if isinstance(output, list) else [output]
+            errors = got.get('errors') or []
+            errors = errors if isinstance(errors, list) else [errors]
+            steps.append(StepResult(sent['id'], sent['op'], sent.get('cmdlet'), got.get('status'), output,
+                                    [ErrorRecord.from_dict(error) for error in errors], got.get('elapsed_ms') or 0))
+        if len(steps) != len(batch.steps):
+            raise ValueError('the runner answered %d of %d steps' % (len(steps), len(batch.steps)))
+        return cls(result.get('computer_name'), steps)
