@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import pkgutil
 
+from ansible.errors import AnsibleConnectionFailure
+
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import BatchResult
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
     CommandBindingError,
@@ -87,6 +89,9 @@ class WindowsHost:
             task_vars=self._task_vars,
             wrap_async=False,
         )
+        if raw.get('unreachable'):
+            # The host could not be reached: let Ansible mark it unreachable, as it does for any other module.
+            raise AnsibleConnectionFailure(raw.get('msg') or 'host %s is unreachable' % self.name)
         if raw.get('failed') or 'result' not in raw:
             records = raw.get('error') or []
             detail = '; '.join(str(record.get('message', record)) if isinstance(record, dict) else str(record)
