@@ -13,8 +13,8 @@ Protocol (version 1), shared by ``runner.ps1`` and the simulated platform in ``t
                {"op": "set", "id": "prio", "target": "group", "properties": {"Priority": 3000}}]}
 
   A parameter value is JSON data, or a reference to the objects an earlier step returned:
-  ``{"__ref__": "<id>"}`` or ``{"__ref__": "<id>", "property": "<name>"}``. ``set`` assigns properties of the
-  objects an earlier step returned (the setters of cluster objects commit the change).
+  ``{"__ref__": "<id>"}`` or ``{"__ref__": "<id>", "property": "<name>"}``. ``set`` (write batches only) assigns
+  properties of the objects an earlier step returned (the setters of cluster objects commit the change).
 * Each step is run with ``-ErrorAction SilentlyContinue`` and its error records are collected. A ``read`` batch runs
   every step; a ``write`` batch stops at the first step that reports an error and marks the rest ``skipped``.
 * ``select`` lists dotted property paths; each output object becomes ``{path: value}``. Values are converted the way
@@ -69,6 +69,8 @@ class Batch:
         return self
 
     def set(self, step_id, target, properties):
+        if self.mode != 'write':
+            raise ValueError('property assignments belong in a write batch')
         self._check_id(step_id)
         if target not in self.ids:
             raise ValueError("set target '%s' is not an earlier step" % target)

@@ -154,6 +154,7 @@ foreach ($step in $batch.calls) {
             }
         }
         elseif ($step.op -eq 'set') {
+            if ($batch.mode -ne 'write') { throw 'Property assignments belong in a write batch.' }
             # Assigns properties of objects returned by an earlier call (e.g. ClusterGroup.Priority); for cluster
             # objects the property setter commits the change.
             if (-not $rawOutputs.ContainsKey($step.target)) { throw "Reference to unknown call '$($step.target)'." }
