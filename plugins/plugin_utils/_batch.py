@@ -112,7 +112,7 @@ class ErrorRecord:
     def from_dict(cls, data):
         data = data if isinstance(data, dict) else {'message': str(data)}
         return cls(**{k: data.get(k) for k in ('message', 'fully_qualified_error_id', 'category', 'target',
-                                                'exception_type')})
+                                               'exception_type')})
 
     @property
     def error_id(self):
