@@ -7,7 +7,7 @@
 DOCUMENTATION = r'''
 ---
 module: cluster_info
-short_description: Report a Hyper-V failover cluster: nodes, quorum, CSVs, networks and VM roles
+short_description: Report a Hyper-V failover cluster with its nodes, quorum, CSVs, networks and VM roles
 version_added: 0.1.0
 description:
   - Reads the failover cluster that the target node belongs to, in one remote execution, however many VMs the
@@ -49,8 +49,9 @@ attributes:
     platforms: windows
     description: Target nodes run Windows Server 2016 or later with the Failover Clustering PowerShell module.
 notes:
-  - Reading other nodes of the cluster over WinRM is a second hop; on real clusters run the task with
-    C(become: true), C(become_method: runas) and a domain account, as the roles of this collection do.
+  - >-
+    Reading other nodes of the cluster over WinRM is a second hop; on real clusters run the task with
+    C(become=true), C(become_method=runas) and a domain account, as the playbooks of this collection do.
 seealso:
   - module: hyperv.cluster.vm_role
 author:

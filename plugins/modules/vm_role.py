@@ -59,8 +59,9 @@ attributes:
     platforms: windows
     description: Target nodes run Windows Server 2016 or later with Hyper-V and Failover Clustering.
 notes:
-  - The cluster cmdlets do not work over a plain WinRM session (Kerberos double hop). On real clusters run the
-    task with C(become: true), C(become_method: runas) and a domain account with rights on the cluster.
+  - >-
+    The cluster cmdlets do not work over a plain WinRM session (Kerberos double hop). On real clusters run the
+    task with C(become=true), C(become_method=runas) and a domain account with rights on the cluster.
   - The VM's configuration and every virtual hard disk must be on a Cluster Shared Volume or an SMB share, or no
     other node could start it after a failover.
 seealso:
