@@ -170,7 +170,7 @@ def facts_for_node(data, domain=None, now=None):
         'ansible_distribution': caption,
         'ansible_os_name': caption,
         'ansible_distribution_version': version,
-        'ansible_distribution_major_version': version.split('.')[0],
+        'ansible_distribution_major_version': version.split('.', maxsplit=1)[0],
         'ansible_kernel': version,
         'ansible_os_product_type': 'server',
         'ansible_os_installation_type': os_info.get('installation_type') or 'Server',
