@@ -64,12 +64,22 @@ def missing_mandatory(names):
                        'System.Management.Automation.ParameterBindingException')
 
 
-def not_in_set(name, value, accepted):
+def not_in_enum(name, value, type_name, accepted):
+    """A value that is no name of the parameter's enum type (the binder's conversion to the enum fails)."""
     return CmdletError("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"%s\". Error: \"Unable to "
                        "match the identifier name %s to a valid enumerator name. Specify one of the following "
-                       "enumerator names and try again: %s\"" % (name, value, name, value, ', '.join(accepted)),
+                       "enumerator names and try again: %s\"" % (name, value, type_name, value, ', '.join(accepted)),
                        'CannotConvertArgumentNoMessage', 'InvalidArgument', None,
                        'System.Management.Automation.ParameterBindingException')
+
+
+def not_in_validate_set(name, value, accepted):
+    """A value outside the [ValidateSet()] of a String (or numeric) parameter."""
+    return CmdletError("Cannot validate argument on parameter '%s'. The argument \"%s\" does not belong to the set "
+                       "\"%s\" specified by the ValidateSet attribute. Supply an argument that is in the set and then "
+                       "try the command again." % (name, value, ','.join(accepted)),
+                       'ParameterArgumentValidationError', 'InvalidData', None,
+                       'System.Management.Automation.ParameterBindingValidationException')
 
 
 def cannot_convert(name, value, type_name):

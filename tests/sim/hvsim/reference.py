@@ -16,6 +16,12 @@ _DATA = os.path.join(os.path.dirname(__file__), 'data', 'cmdlets.json')
 _REFERENCE = None
 
 _INTEGER_TYPES = {'Int16', 'Int32', 'Int64', 'UInt16', 'UInt32', 'UInt64', 'Byte'}
+# Types whose accepted values come from a [ValidateSet()] attribute; any other type with accepted values is an enum.
+_VALIDATE_SET_TYPES = _INTEGER_TYPES | {'String'}
+
+
+def _element_type(type_name):
+    return type_name[:-2] if type_name.endswith('[]') else type_name
 
 
 def reference():
@@ -50,15 +56,24 @@ def _coerce(name, details, value):
         if not isinstance(value, bool):
             raise errors.cannot_convert(name, value, 'System.Management.Automation.SwitchParameter')
         return value
-    if accepted:
+    if accepted and _element_type(type_name) not in _VALIDATE_SET_TYPES:
+        # An enum type: the binder converts the text to the enum value, case-insensitively, so the value that
+        # reaches the cmdlet is the canonical name ('live' -> Live).
         values = value if isinstance(value, list) else [value]
         canonical = []
         for item in values:
             match = [choice for choice in accepted if str(item).lower() == choice.lower()]
             if not match:
-                raise errors.not_in_set(name, item, accepted)
+                raise errors.not_in_enum(name, item, _element_type(type_name), accepted)
             canonical.append(match[0])
         return canonical if isinstance(value, list) else canonical[0]
+    if accepted:
+        # [ValidateSet()] on a String or number: checked case-insensitively, the value is passed on as given.
+        coerced = _coerce(name, {key: item for key, item in details.items() if key != 'accepted_values'}, value)
+        for item in coerced if isinstance(coerced, list) else [coerced]:
+            if not any(str(item).lower() == str(choice).lower() for choice in accepted):
+                raise errors.not_in_validate_set(name, item, accepted)
+        return coerced
     if type_name.endswith('[]') or type_name == 'StringCollection':
         items = value if isinstance(value, list) else [value]
         element = type_name[:-2] if type_name.endswith('[]') else 'String'
