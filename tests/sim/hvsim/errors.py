@@ -21,19 +21,24 @@ def command_type(cmdlet, module):
 class CmdletError(Exception):
     """One ErrorRecord. ``error_id`` is the part of FullyQualifiedErrorId before the command type."""
 
-    def __init__(self, message, error_id, category, target=None, exception_type='System.Exception'):
+    def __init__(self, message, error_id, category, target=None, exception_type='System.Exception',
+                 fully_qualified_error_id=None):
         super().__init__(message)
         self.message = message
         self.error_id = error_id
         self.category = category
         self.target = target
         self.exception_type = exception_type
+        # Set for errors that do not come from the cmdlet of the step (the runner script's own throws, Get-Command).
+        self.fully_qualified_error_id = fully_qualified_error_id
 
     def record(self, cmdlet, module):
+        fqeid = self.fully_qualified_error_id or '%s,%s' % (
+            self.error_id, command_type(cmdlet, module) if cmdlet else
+            'System.Management.Automation.PSInvalidOperationException')
         return {
             'message': self.message,
-            'fully_qualified_error_id': '%s,%s' % (self.error_id, command_type(cmdlet, module) if cmdlet else
-                                                   'System.Management.Automation.PSInvalidOperationException'),
+            'fully_qualified_error_id': fqeid,
             'category': self.category,
             'target': None if self.target is None else str(self.target),
             'exception_type': self.exception_type,
@@ -89,10 +94,18 @@ def cannot_convert(name, value, type_name):
 
 
 def command_not_found(cmdlet):
+    # runner.ps1 resolves the name with `Get-Command -Name <cmdlet> -ErrorAction Stop`: the record is Get-Command's.
     return CmdletError("The term '%s' is not recognized as the name of a cmdlet, function, script file, or operable "
                        "program. Check the spelling of the name, or if a path was included, verify that the path is "
                        "correct and try again." % cmdlet, 'CommandNotFoundException', 'ObjectNotFound', cmdlet,
-                       'System.Management.Automation.CommandNotFoundException')
+                       'System.Management.Automation.CommandNotFoundException',
+                       'CommandNotFoundException,Microsoft.PowerShell.Commands.GetCommandCommand')
+
+
+def script_error(message):
+    """What `throw "<message>"` in a script gives: a RuntimeException whose error id and target are the text."""
+    return CmdletError(message, message, 'OperationStopped', message,
+                       'System.Management.Automation.RuntimeException', message)
 
 
 def read_only_property(name):

@@ -35,16 +35,22 @@ class Context:
 
 
 class RunnerFailure(Exception):
-    """A terminating error of the runner script itself (win_powershell reports failed: true)."""
+    """A terminating error of the runner script itself (win_powershell reports failed: true).
+
+    Only the checks runner.ps1 makes before its step loop end the whole script; whatever is thrown inside a step
+    (bad reference, property assignment in a read batch, unknown operation) is caught by the step's try/catch and
+    becomes that step's error (``errors.script_error``).
+    """
 
 
 def _resolve(value, raw_outputs):
+    # Like runner.ps1's Resolve-Argument, its throws end the step (caught by the step's try/catch), not the batch.
     if isinstance(value, dict):
         if '__ref__' not in value:
-            raise RunnerFailure('Parameter values must be plain data or references; got an object.')
+            raise errors.script_error('Parameter values must be plain data or references; got an object.')
         step_id = value['__ref__']
         if step_id not in raw_outputs:
-            raise RunnerFailure("Reference to unknown call '%s'." % step_id)
+            raise errors.script_error("Reference to unknown call '%s'." % step_id)
         objects = raw_outputs[step_id]
         if 'property' in value:
             return [obj.get(value['property']) if isinstance(obj, PSObject) else None for obj in objects]
@@ -63,7 +69,7 @@ def _select(objects, select):
 def _invoke(state, node, step, raw_outputs, whatif):
     cmdlet = step.get('cmdlet') or ''
     if not re.match(r'^[A-Za-z]+-[A-Za-z0-9]+$', cmdlet):
-        raise errors.CmdletError("'%s' is not a cmdlet name." % cmdlet, 'RuntimeException', 'OperationStopped')
+        raise errors.script_error("'%s' is not a cmdlet name." % cmdlet)
     load_all()
     module = reference.module_of(cmdlet)
     feature = MODULE_FEATURES.get(module)
@@ -111,16 +117,16 @@ def execute(state, node, batch, whatif=False):
                 objects, step_errors, simulated_ms = _invoke(state, node, step, raw_outputs, whatif)
             elif step.get('op') == 'set':
                 if mode != 'write':
-                    raise RunnerFailure('Property assignments belong in a write batch.')
+                    raise errors.script_error('Property assignments belong in a write batch.')
                 target = step.get('target')
                 if target not in raw_outputs:
-                    raise RunnerFailure("Reference to unknown call '%s'." % target)
+                    raise errors.script_error("Reference to unknown call '%s'." % target)
                 for obj in raw_outputs[target]:
                     for name, value in (step.get('properties') or {}).items():
                         obj.set(name, value)
                 objects = list(raw_outputs[target])
             else:
-                raise RunnerFailure("Unknown operation '%s'." % step.get('op'))
+                raise errors.script_error("Unknown operation '%s'." % step.get('op'))
         except errors.CmdletError as error:
             step_errors = list(step_errors) + [error]
         module = reference.module_of(step.get('cmdlet') or '') if step.get('op') == 'call' else None
@@ -144,7 +150,9 @@ def run_batch(lab_dir, node, parameters, check_mode):
     try:
         batch = json.loads(parameters['BatchJson'])
     except ValueError as error:
-        return _failure('Invalid JSON primitive: %s' % error)
+        return _failure('Invalid JSON primitive: %s' % error,
+                        'System.ArgumentException,Microsoft.PowerShell.Commands.ConvertFromJsonCommand',
+                        'NotSpecified', 'System.ArgumentException')
     # A read batch only takes a shared lock and never rewrites the state: reading a lab of 8,000 VMs stays cheap.
     with LabState.open(lab_dir, write=batch.get('mode') == 'write') as state:
         node_data = state.node(node)
@@ -163,8 +171,10 @@ def run_batch(lab_dir, node, parameters, check_mode):
     return {'failed': False, 'unreachable': False, 'changed': False, 'result': result, 'output': [], 'error': []}
 
 
-def _failure(message):
-    record = {'message': message, 'fully_qualified_error_id': 'RuntimeException', 'category': 'OperationStopped',
-              'target': None, 'exception_type': 'System.Management.Automation.RuntimeException'}
+def _failure(message, fqeid=None, category='OperationStopped',
+             exception_type='System.Management.Automation.RuntimeException'):
+    # By default what runner.ps1's own `throw "<message>"` gives: the error id and the target are the message.
+    record = {'message': message, 'fully_qualified_error_id': fqeid or message, 'category': category,
+              'target': None if fqeid else message, 'exception_type': exception_type}
     return {'failed': True, 'unreachable': False, 'changed': False, 'result': {}, 'output': [], 'error': [record],
             'msg': message}
