@@ -1,6 +1,7 @@
 """FailoverClusters cmdlets (Microsoft docs, winserver2025-ps/FailoverClusters; object shapes of module 2.0.0.0).
 
-Objects stringify to their Name; enums are their names (ClusterNodeState Up/Down/Paused/Joining,
+Objects stringify to their Name, and object-typed properties (OwnerNode, OwnerGroup, ResourceType) hold objects, as
+windows.md 3.2 / 6.1 describe; enums are their names (ClusterNodeState Up/Down/Paused/Joining,
 ClusterGroupState Online/Offline/Failed/PartialOnline/Pending, ClusterQuorumType Majority/DiskOnly, ...).
 """
 
@@ -103,6 +104,12 @@ def node_object(ctx, cluster, key):
     })
 
 
+def owner_node_object(ctx, cluster, node_name):
+    """OwnerNode properties are ClusterNode objects (they print as the node name, and .Name/.State can be read)."""
+    key = member_key(cluster, node_name) if node_name else None
+    return node_object(ctx, cluster, key) if key else None
+
+
 def group_object(ctx, cluster, key):
     group = cluster['groups'][key]
 
@@ -113,7 +120,7 @@ def group_object(ctx, cluster, key):
 
     return PSObject('Microsoft.FailoverClusters.PowerShell.ClusterGroup', {
         'Name': group['name'],
-        'OwnerNode': group.get('owner'),
+        'OwnerNode': owner_node_object(ctx, cluster, group.get('owner')),
         'State': group_state(ctx, cluster, group),
         'GroupType': group['type'],
         'Priority': group.get('priority', 2000),
@@ -136,7 +143,7 @@ def csv_used_bytes(ctx, csv):
     return min(used, csv['size_bytes'])
 
 
-def csv_object(ctx, csv):
+def csv_object(ctx, cluster, csv):
     used = csv_used_bytes(ctx, csv)
     free = csv['size_bytes'] - used
     partition = PSObject('Microsoft.FailoverClusters.PowerShell.ClusterDiskPartitionInfo', {
@@ -160,7 +167,7 @@ def csv_object(ctx, csv):
         'Name': csv['name'],
         'Id': csv['id'],
         'State': csv.get('state', 'Online'),
-        'OwnerNode': csv['owner'],
+        'OwnerNode': owner_node_object(ctx, cluster, csv['owner']),
         'SharedVolumeInfo': [info],
     })
 
@@ -170,7 +177,7 @@ def resource_type(name, display_name):
                     {'Name': name, 'DisplayName': display_name})
 
 
-def quorum_resource(cluster):
+def quorum_resource(ctx, cluster):
     witness = cluster['quorum'].get('witness')
     if not witness:
         return None
@@ -182,7 +189,9 @@ def quorum_resource(cluster):
     else:
         name, rtype = 'Cloud Witness', resource_type('Cloud Witness', 'Cloud Witness')
     return PSObject('Microsoft.FailoverClusters.PowerShell.ClusterResource', {
-        'Name': name, 'ResourceType': rtype, 'State': 'Online', 'OwnerGroup': 'Cluster Group',
+        'Name': name, 'ResourceType': rtype, 'State': 'Online',
+        'OwnerGroup': group_object(ctx, cluster, 'Cluster Group') if 'Cluster Group' in cluster['groups'] else None,
+        'OwnerNode': owner_node_object(ctx, cluster, (cluster['groups'].get('Cluster Group') or {}).get('owner')),
         'IsCoreResource': True,
     })
 
@@ -235,7 +244,7 @@ def get_cluster_quorum(ctx, Cluster=None, InputObject=None):
     cluster = target_cluster(ctx, Cluster)
     return [PSObject('Microsoft.FailoverClusters.PowerShell.ClusterQuorumSettings', {
         'Cluster': cluster['name'],
-        'QuorumResource': quorum_resource(cluster),
+        'QuorumResource': quorum_resource(ctx, cluster),
         'QuorumType': cluster['quorum'].get('type', 'Majority'),
     }, text=cluster['name'])]
 
@@ -244,7 +253,7 @@ def get_cluster_quorum(ctx, Cluster=None, InputObject=None):
 def get_cluster_shared_volume(ctx, Name=None, Cluster=None, InputObject=None):
     cluster = target_cluster(ctx, Cluster)
     keys = _select_names(list(cluster['csvs']), Name, 'resource', 'Get-ClusterSharedVolume', ctx)
-    return [csv_object(ctx, cluster['csvs'][key]) for key in keys]
+    return [csv_object(ctx, cluster, cluster['csvs'][key]) for key in keys]
 
 
 @cmdlet('Get-ClusterNetwork')
