@@ -137,3 +137,27 @@ def test_quorum_witness_kinds_on_the_live_lab(make_lab, witness, mode, witness_t
     edit_lab(lab.dir, lambda data: data['clusters']['hvc1']['quorum'].update(type='Majority', witness=witness))
     result, _ = info(lab, {'gather_subset': ['quorum']})
     assert (result['quorum']['mode'], result['quorum']['witness_type']) == (mode, witness_type)
+
+
+class CsvReadFails(SimExecutor):
+    """The lab answers, except that Get-ClusterSharedVolume reports an error (a CSV in a bad state)."""
+
+    def respond(self, call):
+        response = super().respond(call)
+        for step in response['result']['calls']:
+            if step['id'] == 'csvs':
+                step.update(status='error', output=[], errors=[{
+                    'message': 'The cluster resource could not be found.\r\n', 'category': 'ReadError',
+                    'fully_qualified_error_id': 'Get-ClusterSharedVolume,Microsoft.FailoverClusters.PowerShell.'
+                                                'GetClusterSharedVolumeCommand',
+                    'target': None, 'exception_type': 'Microsoft.FailoverClusters.PowerShell.ClusterCmdletException'}])
+        return response
+
+
+def test_a_failed_subset_read_fails_the_task_with_the_windows_error(lab):
+    executor = CsvReadFails(lab.dir)
+    result = run_action('cluster_info', {}, executor)
+    assert result['failed'] is True
+    assert result['msg'] == ('cluster hvc1: reading csvs failed: Get-ClusterSharedVolume reported: The cluster '
+                             'resource could not be found.')
+    assert executor.modes == ['read']
