@@ -1,0 +1,168 @@
+"""The collection's playbooks (playbooks/*.yml) run as a user runs them, on simulated labs."""
+
+import os
+
+import pytest
+
+from labkit import REPO_ROOT
+
+VM_ROLES = os.path.join(REPO_ROOT, 'playbooks', 'vm_roles.yml')
+CLUSTER_STATUS = os.path.join(REPO_ROOT, 'playbooks', 'cluster_status.yml')
+LAB_VARS = os.path.join(REPO_ROOT, 'playbooks', 'vars', 'lab_vm_roles.yml')
+SET_ROLES = 'Set the cluster role of each VM'
+INPUT_MESSAGE = 'hyperv_vm_roles must be a list of VMs, each with at least a name.'
+
+
+class Run:
+    """A playbook run with the remote executions and the lab state it caused."""
+
+    def __init__(self, lab, playbook, **options):
+        before, self.raw_before = len(lab.executions()), lab.raw_state()
+        self.run = lab.playbook(playbook, **options)
+        self.executions = lab.executions()[before:]
+        self.raw_after = lab.raw_state()
+        self.show_after = lab.show()
+
+    @property
+    def modes(self):
+        return [(entry['node'], entry['mode']) for entry in self.executions]
+
+
+# --- the make lab demo: vm_roles.yml with playbooks/vars/lab_vm_roles.yml, twice, then cluster_status.yml -----------
+
+@pytest.fixture(scope='module')
+def demo(module_lab):
+    # As scripts/lab-demo builds it: VMs 1..8 round-robin on hv1..hv3, 1 and 2 clustered, local-0001 on hv1.
+    lab = module_lab('demo', nodes=3, vms=8, clustered_vms=2, local_vms=1)
+    converge = Run(lab, VM_ROLES, diff=True, args=['-e', '@' + LAB_VARS])
+    rerun = Run(lab, VM_ROLES, args=['-e', '@' + LAB_VARS])
+    status = Run(lab, CLUSTER_STATUS)
+    return lab, converge, rerun, status
+
+
+def test_vm_roles_converges_the_lab(demo):
+    _lab, converge, _rerun, _status = demo
+    assert converge.run.rc == 0, converge.run
+    # One leader (hv1) for the one cluster does all the work.
+    items = converge.run.result(SET_ROLES, 'hv1')['results']
+    assert [item['item']['name'] for item in items] == ['instance-00000004', 'instance-00000005',
+                                                        'instance-00000006', 'instance-00000007']
+    assert all(item['changed'] for item in items)
+    assert all('diff' in item for item in items)
+    assert [entry for entry in converge.modes if entry[0] != 'hv1'] == []
+    # Each new role: one read and one write.
+    assert [mode for _node, mode in converge.modes] == ['read', 'write'] * 4
+
+    groups = converge.show_after['clusters']['hvc1']['groups']
+    expected = {
+        'instance-00000004': ('hv1', 3000, ['hv1', 'hv2']),
+        'instance-00000005': ('hv2', 2000, []),
+        'instance-00000006': ('hv3', 1000, []),
+        'instance-00000007': ('hv1', 0, []),
+        'instance-00000001': ('hv1', 2000, []),
+        'instance-00000002': ('hv2', 2000, []),
+    }
+    vm_groups = {name: group for name, group in groups.items() if group['type'] == 'VirtualMachine'}
+    assert {name: (group['owner'], group['priority'], group['preferred_owners'])
+            for name, group in vm_groups.items()} == expected
+    # Clustering never stops a VM, not even with no_auto_start.
+    assert all(vm['state'] == 'Running' for vm in converge.show_after['vms'].values())
+    assert not converge.show_after['vms']['instance-00000008']['clustered']
+    assert not converge.show_after['vms']['local-0001']['clustered']
+
+
+def test_a_second_run_changes_nothing_on_any_host_with_one_read_per_vm(demo):
+    _lab, _converge, rerun, _status = demo
+    assert rerun.run.rc == 0, rerun.run
+    assert set(rerun.run.stats) == {'hv1', 'hv2', 'hv3'}
+    assert {host: stats['changed'] for host, stats in rerun.run.stats.items()} == {'hv1': 0, 'hv2': 0, 'hv3': 0}
+    assert rerun.modes == [('hv1', 'read')] * 4
+    assert rerun.raw_after == rerun.raw_before
+
+
+def test_cluster_status_is_read_only_and_reports_the_cluster(demo):
+    _lab, _converge, _status_unused, status = demo
+    assert status.run.rc == 0, status.run
+    assert status.modes == [('hv1', 'read')]
+    assert status.raw_after == status.raw_before
+    lines = status.run.result('Show the cluster', 'hv1')['msg']
+    assert lines[0] == 'cluster hvc1 (corp.example.com), quorum node_majority'
+    assert lines[1] == 'nodes: hv1=Up, hv2=Up, hv3=Up'
+    assert lines[2].startswith('CSVs: C:\\ClusterStorage\\Volume1 free% ')
+    assert lines[3] == 'VM roles: 6, per node: hv1=3, hv2=2, hv3=1'
+    assert lines[4] == 'offline VM roles: none'
+
+
+# --- several clusters ------------------------------------------------------------------------------------------------
+
+def test_items_with_a_cluster_apply_to_that_cluster_only(make_lab):
+    # hvc1 = hv1, hv2 (VMs 1, 2, 5, 6); hvc2 = hv3, hv4 (VMs 3, 4, 7, 8); none clustered yet.
+    lab = make_lab(nodes=4, clusters=2, vms=8)
+    roles = [
+        {'name': 'instance-00000001', 'cluster': 'hvc1', 'priority': 'high'},
+        {'name': 'instance-00000003', 'cluster': 'hvc2', 'priority': 'low', 'preferred_owners': ['hv4', 'hv3']},
+        {'name': 'instance-00000006', 'cluster': 'hvc1'},
+    ]
+    converge = Run(lab, VM_ROLES, extra_vars={'hyperv_vm_roles': roles})
+    assert converge.run.rc == 0, converge.run
+    # One leader per cluster, each looping over its own cluster's items only.
+    assert [item['item']['name'] for item in converge.run.result(SET_ROLES, 'hv1')['results']] == [
+        'instance-00000001', 'instance-00000006']
+    assert [item['item']['name'] for item in converge.run.result(SET_ROLES, 'hv3')['results']] == [
+        'instance-00000003']
+    assert sorted(converge.modes) == [('hv1', 'read')] * 2 + [('hv1', 'write')] * 2 + [('hv3', 'read'),
+                                                                                       ('hv3', 'write')]
+    clusters = converge.show_after['clusters']
+    vm_groups = {cluster: {name: (group['owner'], group['priority'], group['preferred_owners'])
+                           for name, group in clusters[cluster]['groups'].items() if group['type'] == 'VirtualMachine'}
+                 for cluster in ('hvc1', 'hvc2')}
+    assert vm_groups == {'hvc1': {'instance-00000001': ('hv1', 3000, []), 'instance-00000006': ('hv2', 2000, [])},
+                         'hvc2': {'instance-00000003': ('hv3', 1000, ['hv4', 'hv3'])}}
+
+    rerun = Run(lab, VM_ROLES, extra_vars={'hyperv_vm_roles': roles})
+    assert rerun.run.rc == 0 and all(stats['changed'] == 0 for stats in rerun.run.stats.values()), rerun.run
+    assert sorted(rerun.modes) == [('hv1', 'read')] * 2 + [('hv3', 'read')]
+
+    status = Run(lab, CLUSTER_STATUS)
+    assert status.run.rc == 0, status.run
+    assert sorted(status.modes) == [('hv1', 'read'), ('hv3', 'read')]
+    assert status.raw_after == status.raw_before
+    assert status.run.result('Show the cluster', 'hv1')['msg'][0].startswith('cluster hvc1 ')
+    assert status.run.result('Show the cluster', 'hv3')['msg'][0].startswith('cluster hvc2 ')
+    assert status.run.result('Show the cluster', 'hv3')['msg'][3] == 'VM roles: 1, per node: hv3=1'
+
+
+# --- bad input -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('roles', [
+    [{'name': 'instance-00000004'}, {'priority': 'high'}],
+    'instance-00000004',
+    None,
+], ids=['an item without a name', 'not a list', 'not given'])
+def test_bad_input_fails_the_input_check_before_any_execution(make_lab, roles):
+    lab = make_lab(nodes=3, vms=6)
+    run = Run(lab, VM_ROLES, extra_vars={'hyperv_vm_roles': roles} if roles is not None else None)
+    assert run.run.rc != 0
+    check = run.run.result('Check the input', 'hv1')
+    assert check['failed'] is True
+    assert check['msg'] == INPUT_MESSAGE
+    assert not run.run.tasks(SET_ROLES) or all(
+        result.get('skipped') for task in run.run.tasks(SET_ROLES) for result in task['hosts'].values())
+    assert run.executions == []
+    assert run.raw_after == run.raw_before
+
+
+# --- known defects ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    'cluster_leaders.yml says it picks "the first reachable node" of each cluster, but nothing checks reachability: '
+    'ansible_play_hosts still holds a powered-off first node, so it is chosen, the cluster tasks end unreachable, '
+    'and the cluster (which still has quorum on hv2 and hv3) is not reported or managed at all.'))
+def test_cluster_status_uses_a_reachable_node_when_the_first_node_is_down(make_lab):
+    lab = make_lab(nodes=3, vms=3, clustered_vms=3)
+    lab.fault('node-down', 'hv1')
+    status = Run(lab, CLUSTER_STATUS)
+    shown = [result['msg'][0] for task in status.run.tasks('Show the cluster') for result in task['hosts'].values()
+             if 'msg' in result]
+    assert shown and shown[0].startswith('cluster hvc1 '), status.run
+    assert [mode for node, mode in status.modes if node != 'hv1'] == ['read']
