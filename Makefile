@@ -14,6 +14,12 @@ export PATH := $(VENV)/bin:$(PATH)
 COLLECTIONS_DIR := $(CURDIR)/build/collections
 COLLECTION_LINK := $(COLLECTIONS_DIR)/ansible_collections/hyperv/cluster
 
+# ansible-lint and molecule get a private ANSIBLE_HOME: molecule's prerun otherwise installs a built copy of this
+# collection into ~/.ansible/collections, and such a copy shadows the checkout for every later tool run.
+# In the private one, hyperv.cluster is a symlink to the checkout, which molecule's prerun leaves alone.
+ANSIBLE_HOME_DIR := $(CURDIR)/build/ansible-home
+HOME_COLLECTION_LINK := $(ANSIBLE_HOME_DIR)/collections/ansible_collections/hyperv/cluster
+
 UNIT_DIRS := $(wildcard tests/unit tests/sim/tests)
 MOLECULE_SCENARIOS := $(wildcard extensions/molecule/*/molecule.yml molecule/*/molecule.yml)
 
@@ -38,10 +44,12 @@ $(VENV_STAMP): requirements-test.txt requirements.txt
 	@touch $@
 
 collection-link:
-	@mkdir -p $(dir $(COLLECTION_LINK))
+	@mkdir -p $(dir $(COLLECTION_LINK)) $(dir $(HOME_COLLECTION_LINK))
 	@if [ "$$(readlink $(COLLECTION_LINK) 2>/dev/null)" != "../../../.." ]; then \
 		rm -rf $(COLLECTION_LINK); ln -s ../../../.. $(COLLECTION_LINK); \
 		echo "linked $(COLLECTION_LINK:$(CURDIR)/%=%) -> repository root"; fi
+	@if [ "$$(readlink $(HOME_COLLECTION_LINK) 2>/dev/null)" != "$(CURDIR)" ]; then \
+		rm -rf $(HOME_COLLECTION_LINK); ln -s $(CURDIR) $(HOME_COLLECTION_LINK); fi
 
 # pytest exit code 5 ("no tests collected") is accepted only while the test directories hold no test files.
 unit: venv collection-link
@@ -53,12 +61,12 @@ unit: venv collection-link
 
 molecule: venv collection-link
 	@if [ -z "$(MOLECULE_SCENARIOS)" ]; then echo "molecule: no scenarios in extensions/molecule/, nothing to run"; exit 0; fi; \
-	molecule test --all
+	ANSIBLE_HOME=$(ANSIBLE_HOME_DIR) molecule test --all
 
 # Without ANSIBLE_COLLECTIONS_PATH: the `args` rule must check tasks against the real ansible.windows & co,
 # never against the simulated twins in tests/sim/collections.
-lint: venv
-	env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_PATHS ansible-lint
+lint: venv collection-link
+	ANSIBLE_HOME=$(ANSIBLE_HOME_DIR) env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_PATHS ansible-lint
 
 sanity: venv
 	scripts/ansible-test-sanity
