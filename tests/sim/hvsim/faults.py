@@ -32,7 +32,16 @@ def node_down(state, node_name):
     if not has_quorum(cluster):
         cluster['quorum']['lost'] = True
         return []
+    _move_csvs(cluster, node['name'])
     return _fail_over(state, cluster, node['name'])
+
+
+def _move_csvs(cluster, failed_node):
+    """A CSV's disk resource fails over like any cluster resource: a surviving node becomes its owner."""
+    up = sorted((member['id'], name) for name, member in cluster['nodes'].items() if member['state'] == 'Up')
+    for csv in cluster['csvs'].values():
+        if up and (csv.get('owner') or '').lower() == failed_node.lower():
+            csv['owner'] = up[0][1]
 
 
 def _fail_over(state, cluster, failed_node):
@@ -44,13 +53,17 @@ def _fail_over(state, cluster, failed_node):
         up = [name for name, member in cluster['nodes'].items() if member['state'] == 'Up']
         if not up:
             break
-        preferred = [name for name in (group.get('preferred_owners') or []) if name in up]
         vm = state.vms.get(group.get('vm_id')) if group.get('vm_id') else None
         need = vm['memory_mb'] if vm else 0
-        candidates = [name for name in (preferred or up) if _free_memory_mb(state, name) >= need] or []
-        if not candidates:
+        fits = [name for name in up if _free_memory_mb(state, name) >= need]
+        if not fits:
             continue  # nowhere to run it: the role stays on the failed node, offline
-        target = max(candidates, key=lambda name: (name in preferred, _free_memory_mb(state, name)))
+        # Preferred owners are an order of preference (Set-ClusterOwnerNode: "specifies the order of preference
+        # among owner nodes for a clustered role"), not a restriction: the first one listed that is Up and has room
+        # takes the role; when none can, any other node can.
+        preferred = [member_key(cluster, name) for name in (group.get('preferred_owners') or [])]
+        listed = [name for name in preferred if name in fits]
+        target = listed[0] if listed else max(fits, key=lambda name: _free_memory_mb(state, name))
         group['owner'] = target
         if vm is not None:
             vm['host'] = target
