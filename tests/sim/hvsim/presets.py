@@ -151,6 +151,9 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
         raise ValueError('preset must be one of %s' % ', '.join(PRESETS))
     if nodes < 1:
         raise ValueError('--nodes must be at least 1')
+    for option, value in (('--vms', vms), ('--clustered-vms', clustered_vms), ('--local-vms', local_vms)):
+        if value < 0:
+            raise ValueError('%s cannot be negative' % option)
     if clustered_vms > vms:
         raise ValueError('--clustered-vms cannot exceed --vms')
     if preset != 'clustered' and (vms or local_vms):
