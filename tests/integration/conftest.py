@@ -18,4 +18,3 @@ def module_lab(tmp_path_factory):
         return Lab.create(str(tmp_path_factory.mktemp(label)), **options)
 
     return factory
-

@@ -1,0 +1,129 @@
+#!/usr/bin/env python
+"""cluster_info at scale: one remote execution per cluster read, however many VMs the cluster holds.
+
+Builds a simulated lab (default: 64 nodes, 8,000 VMs, all clustered, one cluster), runs
+``hyperv.cluster.cluster_info`` with real ansible-playbook (ansible.posix.json callback) on the first node of each
+cluster, and prints one row per run: nodes, clusters, VMs, wall time, remote executions, result size, vm_groups.
+
+    .venv/bin/python benchmarks/cluster_info_scale.py                      # 64 nodes, 8,000 VMs, 1 cluster
+    .venv/bin/python benchmarks/cluster_info_scale.py --clusters 4 --repeat 3
+
+Exits non-zero if any cluster_info task fails, costs more than one remote execution, writes, or returns fewer
+vm_groups than the lab holds. Figures come from this script, never from timed tests (see benchmarks/README.md).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
+
+from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
+
+TASK = 'Read the cluster'
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
+    parser.add_argument('--nodes', type=int, default=64, help='nodes in the lab (default 64)')
+    parser.add_argument('--vms', type=int, default=8000, help='VMs in the lab, all clustered (default 8000)')
+    parser.add_argument('--clusters', type=int, default=1, help='split the nodes into this many clusters (default 1)')
+    parser.add_argument('--repeat', type=int, default=1, help='runs of the playbook on the same lab (default 1)')
+    parser.add_argument('--lab-dir', help='build the lab here and keep it (default: a temporary directory)')
+    return parser.parse_args(argv)
+
+
+def leaders(lab):
+    """The first node of each cluster, as playbooks/cluster_leaders.yml chooses them."""
+    plan = lab.raw_state()['plan']
+    return {cluster: members[0] for cluster, members in sorted(plan.items(), key=lambda item: int(item[0][3:]))}
+
+
+def run_once(lab, playbook, hosts):
+    before = len(lab.executions())
+    started = time.monotonic()
+    run = lab.playbook(playbook)
+    wall = time.monotonic() - started
+    executions = lab.executions()[before:]
+    problems = []
+    if run.rc != 0:
+        problems.append('ansible-playbook rc=%s\n%s' % (run.rc, run.stderr[-2000:] or run.stdout[-2000:]))
+    per_host = {}
+    for host in hosts:
+        try:
+            result = run.result(TASK, host)
+        except KeyError as error:
+            problems.append(str(error))
+            continue
+        if result.get('failed') or result.get('unreachable'):
+            problems.append('%s: %s' % (host, result.get('msg')))
+        per_host[host] = result
+    for host in hosts:
+        mine = [entry for entry in executions if entry['node'] == host]
+        if len(mine) != 1 or mine[0]['mode'] != 'read':
+            problems.append('%s: expected 1 read execution, got %s' % (host, [entry['mode'] for entry in mine]))
+    others = [entry for entry in executions if entry['node'] not in hosts]
+    if others:
+        problems.append('executions on nodes that ran no task: %s' % others)
+    return wall, executions, per_host, problems
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    directory = args.lab_dir or tempfile.mkdtemp(prefix='hvsim-bench-')
+    if args.lab_dir and os.path.exists(os.path.join(directory, 'state.json')):
+        shutil.rmtree(directory)
+    try:
+        started = time.monotonic()
+        lab = Lab.create(directory, nodes=args.nodes, clusters=args.clusters, vms=args.vms, clustered_vms=args.vms)
+        build = time.monotonic() - started
+        state_bytes = os.path.getsize(os.path.join(directory, 'state.json'))
+        chosen = leaders(lab)
+        hosts = list(chosen.values())
+        groups = {cluster: sum(1 for group in data['groups'].values() if group['type'] == 'VirtualMachine')
+                  for cluster, data in lab.raw_state()['clusters'].items()}
+        playbook = lab.tasks_playbook(directory, [{'name': TASK, 'hyperv.cluster.cluster_info': {}}],
+                                      hosts=':'.join(hosts), name='cluster_info_scale.yml')
+        print('lab: %d nodes, %d cluster(s), %d VMs (all clustered); built in %.1f s; state.json %d bytes; %s'
+              % (args.nodes, args.clusters, args.vms, build, state_bytes, directory))
+        columns = ('run', 'nodes', 'clusters', 'VMs', 'wall s', 'executions', 'result bytes', 'vm_groups')
+        header = '%-4s %6s %9s %7s %9s %15s %13s %10s' % columns
+        print(header)
+        print('-' * len(header))
+        failures, walls = [], []
+        for number in range(1, args.repeat + 1):
+            wall, executions, per_host, problems = run_once(lab, playbook, hosts)
+            walls.append(wall)
+            failures += problems
+            sizes = [len(json.dumps(result, separators=(',', ':'))) for result in per_host.values()]
+            returned = sum(len(result.get('vm_groups') or []) for result in per_host.values())
+            for cluster, host in chosen.items():
+                result = per_host.get(host) or {}
+                if len(result.get('vm_groups') or []) != groups[cluster]:
+                    failures.append('%s (on %s): %d vm_groups returned, the lab holds %d'
+                                    % (cluster, host, len(result.get('vm_groups') or []), groups[cluster]))
+            print('%-4d %6d %9d %7d %9.2f %15s %13d %10d' % (
+                number, args.nodes, args.clusters, args.vms, wall,
+                '%d (%d/cluster)' % (len(executions), len(executions) // max(len(hosts), 1)) if len(hosts) > 1
+                else str(len(executions)), sum(sizes), returned))
+        if args.repeat > 1:
+            print('wall time: min %.2f s, median %.2f s, max %.2f s over %d runs'
+                  % (min(walls), statistics.median(walls), max(walls), len(walls)))
+        if failures:
+            print('FAILED:\n  ' + '\n  '.join(failures), file=sys.stderr)
+            return 1
+        print('ok: every cluster read in exactly one remote execution, nothing written')
+        return 0
+    finally:
+        if not args.lab_dir:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
