@@ -10,7 +10,7 @@ import yaml
 
 from hvsim import faults, presets
 from hvsim.cmdlets.failoverclusters import csv_used_bytes, group_state
-from hvsim.state import LabState, execution_counts
+from hvsim.state import STATE_FILE, LabState, execution_counts
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SIM_ROOT = os.path.join(REPO_ROOT, 'tests', 'sim')
@@ -165,15 +165,16 @@ def print_summary(data, out):
 
 
 def cmd_create(args):
-    if os.path.exists(os.path.join(args.dir, 'state.json')) and not args.force:
+    if os.path.exists(os.path.join(args.dir, STATE_FILE)) and not args.force:
         sys.exit('lab: %s already holds a lab (use --force to replace it)' % args.dir)
-    if args.force and os.path.isdir(args.dir):
-        shutil.rmtree(args.dir)
     try:
         data = presets.build(nodes=args.nodes, clusters=args.clusters, preset=args.preset, vms=args.vms,
                              clustered_vms=args.clustered_vms, local_vms=args.local_vms)
     except ValueError as error:
         sys.exit('lab: %s' % error)
+    # Only once the options are known to be good: a mistyped --force command must not destroy the lab in DIR.
+    if args.force and os.path.isdir(args.dir):
+        shutil.rmtree(args.dir)
     LabState.create(args.dir, data)
     write_lab_files(args.dir, data)
     lab_dir = os.path.abspath(args.dir)
@@ -207,6 +208,9 @@ def cmd_fault(args):
 
 
 def cmd_stats(args):
+    if not os.path.exists(os.path.join(args.dir, STATE_FILE)):
+        # An empty table would hide a wrong directory; docs/lab.md: a missing lab is an error.
+        raise FileNotFoundError('no simulated lab in %s (create one with scripts/lab create)' % args.dir)
     counts = execution_counts(args.dir)
     if args.json:
         json.dump({'executions': counts}, sys.stdout, indent=2, sort_keys=True)
