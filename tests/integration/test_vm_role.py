@@ -6,6 +6,7 @@ executions and the lab state just before and after it.
 
 import pytest
 
+from hvsim.state import LabState
 from stepkit import STANDARD, run_steps
 
 VM4, VM5, VM6 = 'instance-00000004', 'instance-00000005', 'instance-00000006'   # unclustered, on hv1, hv2, hv3
@@ -281,6 +282,33 @@ def test_a_node_that_is_not_in_a_cluster_is_refused(make_lab, tmp_path):
         assert step.modes == ['read'], step
         assert step.state_unchanged, step
     assert steps.raw_after == steps.raw_before
+
+
+def test_smb_storage_is_shared_and_one_local_disk_is_enough_to_refuse(make_lab, tmp_path):
+    lab = make_lab(**STANDARD)
+    # The presets only build CSV and local VMs: move VM5 to an SMB share, and give VM6 one extra disk on D:.
+    with LabState.open(lab.dir) as state:
+        for record in state.vms.values():
+            if record['name'] == VM5:
+                record['path'] = '\\\\fs01.corp.example.com\\vms\\%s' % VM5
+                record['vhds'] = ['%s\\Virtual Hard Disks\\%s.vhdx' % (record['path'], VM5)]
+            elif record['name'] == VM6:
+                record['vhds'].append('D:\\scratch\\%s-data.vhdx' % VM6)
+    assert lab.show()['vms'][VM5]['storage'] == 'smb'
+    steps = run_steps(lab, tmp_path, [
+        vm_role('vm on smb', name=VM5),
+        vm_role('vm with one local disk', ignore_errors=True, name=VM6),
+    ])
+    smb = steps['vm on smb']
+    assert smb.result()['changed'] is True and smb.result()['vm_role']['owner_node'] == 'hv2'
+    assert groups(smb.show_after)[VM5]['owner'] == 'hv2'
+    mixed = steps['vm with one local disk']
+    message = mixed.result()['msg']
+    assert message.startswith('VM %s: its files are not on shared storage' % VM6), message
+    # Only the local file is named; the files on the CSV are fine.
+    assert 'D:\\scratch\\%s-data.vhdx' % VM6 in message
+    assert 'C:\\ClusterStorage\\Volume2\\%s' % VM6 not in message.split('. Move')[0]
+    assert mixed.state_unchanged and mixed.modes == ['read']
 
 
 # --- a node goes down ------------------------------------------------------------------------------------------------
