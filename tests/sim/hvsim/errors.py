@@ -33,9 +33,9 @@ class CmdletError(Exception):
         self.fully_qualified_error_id = fully_qualified_error_id
 
     def record(self, cmdlet, module):
-        fqeid = self.fully_qualified_error_id or '%s,%s' % (
-            self.error_id, command_type(cmdlet, module) if cmdlet else
-            'System.Management.Automation.PSInvalidOperationException')
+        # Errors raised by a cmdlet carry its command type; the script's own (a property assignment) do not.
+        fqeid = self.fully_qualified_error_id or (
+            '%s,%s' % (self.error_id, command_type(cmdlet, module)) if cmdlet else self.error_id)
         return {
             'message': self.message,
             'fully_qualified_error_id': fqeid,
@@ -110,7 +110,13 @@ def script_error(message):
 
 def read_only_property(name):
     return CmdletError("'%s' is a ReadOnly property." % name, 'PropertyAssignmentException', 'InvalidOperation',
-                       None, 'System.Management.Automation.SetValueInvocationException')
+                       None, 'System.Management.Automation.RuntimeException')
+
+
+def exception_when_setting(name, error):
+    """A property setter that throws: PowerShell wraps its exception in a SetValueInvocationException."""
+    return CmdletError('Exception setting "%s": "%s"' % (name, error.message), 'ExceptionWhenSetting',
+                       'NotSpecified', None, 'System.Management.Automation.SetValueInvocationException')
 
 
 # --- FailoverClusters ---------------------------------------------------------------------------------------------

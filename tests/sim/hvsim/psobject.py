@@ -1,6 +1,6 @@
 """Objects as PowerShell shows them: named enum values, objects that stringify to their name, property setters."""
 
-from hvsim.errors import read_only_property
+from hvsim.errors import CmdletError, exception_when_setting, read_only_property
 
 
 class PSObject:
@@ -28,7 +28,10 @@ class PSObject:
     def set(self, name, value):
         for key in self._setters:
             if key.lower() == name.lower():
-                self._setters[key](value)
+                try:
+                    self._setters[key](value)
+                except CmdletError as error:
+                    raise exception_when_setting(name, error) from error
                 self.properties[key] = value
                 return
         raise read_only_property(name)
