@@ -261,6 +261,10 @@ def test_priority_rejects_other_values(hvc, sim, priority):
                                             sim.call('after', 'Get-ClusterNode')])
     steps = sim.steps(outcome)
     assert steps['p']['status'] == 'error' and steps['after']['status'] == 'skipped'
+    (error,) = steps['p']['errors']
+    # A setter that throws: PowerShell reports it as "Exception setting ..." (SetValueInvocationException).
+    assert error['message'].startswith('Exception setting "Priority": ')
+    assert error['fully_qualified_error_id'] == 'ExceptionWhenSetting'
     assert groups(hvc)['instance-00000001']['priority'] == 2000
 
 
@@ -270,8 +274,9 @@ def test_read_only_property_assignment(hvc, sim, prop):
                                             sim.assign('p', 'g', {prop: 'x'})])
     (error,) = sim.steps(outcome)['p']['errors']
     assert error['message'] == "'%s' is a ReadOnly property." % prop
-    assert error['fully_qualified_error_id'].startswith('PropertyAssignmentException')
+    assert error['fully_qualified_error_id'] == 'PropertyAssignmentException'
     assert error['category'] == 'InvalidOperation'
+    assert error['exception_type'] == 'System.Management.Automation.RuntimeException'
     assert groups(hvc)['instance-00000001']['state'] == 'Online'
 
 

@@ -308,3 +308,13 @@ def test_faults_on_unknown_nodes(make_lab, sim):
             faults.node_up(state, 'hv7')
         assert faults.node_down(state, 'HV1') == []     # no cluster: nothing fails over
     assert lab.show()['nodes']['hv1']['power'] == 'off'
+
+
+def test_shared_lab_fixture_is_the_documented_lab(lab):
+    # tests/conftest.py's `lab`, reached from tests/sim/tests (see this directory's conftest.py).
+    show = lab.show()
+    assert list(show['clusters']) == ['hvc1'] and sorted(show['nodes']) == ['hv1', 'hv2', 'hv3']
+    assert sorted(name for name, vm in show['vms'].items() if vm['clustered']) == [
+        'instance-00000001', 'instance-00000002', 'instance-00000003']
+    assert sorted(name for name, vm in show['vms'].items() if vm['storage'] == 'local') == ['local-0001']
+    assert len(show['vms']) == 7

@@ -147,8 +147,8 @@ def test_unknown_cmdlet_is_command_not_found():
 def test_enum_value_outside_the_accepted_values_names_them(with_move_role):
     error = binding_error(with_move_role, {'Name': 'vm1', 'MigrationType': 'Fast'})
     data = record(error, with_move_role)
-    assert data['fully_qualified_error_id'] == ('CannotConvertArgumentNoMessage,'
-                                                'Microsoft.FailoverClusters.PowerShell.MoveClusterVirtualMachineRoleCommand')
+    assert data['fully_qualified_error_id'] == (
+        'CannotConvertArgumentNoMessage,Microsoft.FailoverClusters.PowerShell.MoveClusterVirtualMachineRoleCommand')
     assert data['category'] == 'InvalidArgument'
     assert data['message'].startswith("Cannot bind parameter 'MigrationType'. Cannot convert value \"Fast\" to type ")
     assert 'Unable to match the identifier name Fast to a valid enumerator name.' in data['message']
