@@ -209,8 +209,8 @@ def test_object_parameter_that_is_no_reference_is_a_step_error(small, sim):
 
 
 def test_unknown_operation_is_a_step_error(small, sim):
-    outcome = sim.run(small, 'hv1', 'read', [{'op': 'eval', 'id': 'x', 'script': 'Remove-Item C:\\'},
-                                            sim.call('c', 'Get-Cluster', select=['Name'])])
+    calls = [{'op': 'eval', 'id': 'x', 'script': 'Remove-Item C:\\'}, sim.call('c', 'Get-Cluster', select=['Name'])]
+    outcome = sim.run(small, 'hv1', 'read', calls)
     steps = sim.steps(outcome)
     assert [error['message'] for error in steps['x']['errors']] == ["Unknown operation 'eval'."]
     assert 'cmdlet' not in steps['x']
@@ -459,8 +459,8 @@ def test_result_and_step_and_error_keys_agree():
     assert _ps_hashtable_keys(ps1, '$entry = ') == {'id', 'op', 'status', 'output', 'errors', 'elapsed_ms'}
     assert '$entry.cmdlet = $step.cmdlet' in ps1
     assert _ps_hashtable_keys(ps1, 'Function ConvertTo-ErrorData') == ERROR_KEYS
-    for key in {'protocol', 'computer_name', 'calls', 'id', 'op', 'cmdlet', 'status', 'output', 'errors',
-                'elapsed_ms'}:
+    for key in ('protocol', 'computer_name', 'calls', 'id', 'op', 'cmdlet', 'status', 'output', 'errors',
+                'elapsed_ms'):
         assert "'%s'" % key in twin, key
     errors_py = _read(os.path.join(os.path.dirname(RUNNER_PY), 'errors.py'))
     for key in ERROR_KEYS:
