@@ -126,11 +126,12 @@ class SimExecutor(_Executor):
     between the module's read and its write). ``responses`` keeps every raw result, for record.py.
     """
 
-    def __init__(self, lab_dir, node='hv1', before_write=None):
+    def __init__(self, lab_dir, node='hv1', before_write=None, keep_responses=True):
         super().__init__()
         self.lab_dir = lab_dir
         self.node = node
         self.before_write = before_write
+        self.keep_responses = keep_responses
         self.responses = []
 
     def respond(self, call):
@@ -138,7 +139,8 @@ class SimExecutor(_Executor):
         if call.mode == 'write' and self.before_write is not None:
             self.before_write(self.lab_dir)
         response = run_batch(self.lab_dir, self.node, call.module_args['parameters'], self.check_mode)
-        self.responses.append(copy.deepcopy(response))
+        if self.keep_responses:
+            self.responses.append(copy.deepcopy(response))
         return response
 
 
