@@ -39,7 +39,8 @@ class ActionModule(ClusterAction):
             if subset in subsets:
                 cmdlet, select = _READS[subset]
                 batch.call(subset, cmdlet, select=select)
-        result = host.read(batch)
+        # Without the Failover Clustering module the node is simply not clustered.
+        result = host.read(batch, missing_ok=batch.cmdlets)
 
         cluster = _cluster.parse_cluster(result, host.name)
         info = {'changed': False, 'clustered': cluster is not None, 'cluster': cluster}

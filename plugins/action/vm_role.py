@@ -17,6 +17,9 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
     WindowsCommandError,
 )
 
+# Get-VM -Name and the cluster cmdlets' -Name treat these as wildcards: such a name could select other VMs.
+WILDCARD_CHARACTERS = ('*', '?', '[', ']')
+
 VM_SELECT = ['Name', 'Id', 'State', 'ComputerName', 'IsClustered', 'Path', 'ConfigurationLocation',
              'HardDrives.Path']
 
@@ -41,6 +44,10 @@ class ActionModule(ClusterAction):
         if not present and (params['priority'] is not None or params['preferred_owners'] is not None):
             raise InvalidInputError('VM %s' % name, 'priority and preferred_owners only apply with state=present',
                                     'Remove them from the task, or set state=present.')
+        if any(char in name for char in WILDCARD_CHARACTERS):
+            raise InvalidInputError('VM %s' % name, 'the name contains a wildcard character (%s), and Get-VM and the '
+                                    'cluster cmdlets would match other VMs with it' % ' '.join(WILDCARD_CHARACTERS),
+                                    'Rename the VM so that its name has none of these characters.')
         if params['preferred_owners'] == []:
             raise InvalidInputError('VM %s' % name, 'preferred_owners is an empty list, and Set-ClusterOwnerNode '
                                     'cannot set an empty owner list',
@@ -56,7 +63,7 @@ class ActionModule(ClusterAction):
             read.call('vm', 'Get-VM', {'Name': name, 'ComputerName': ref('nodes', 'Name')}, select=VM_SELECT)
         found = host.read(read)
 
-        cluster = _cluster.require_cluster(found, host.name, 'manage clustered VM roles')
+        cluster = _cluster.require_cluster(found, host.name, 'manage clustered VM roles', subject='VM %s' % name)
         nodes = [node['name'] for node in _cluster.parse_nodes(found['nodes'])]
         group = self._existing_group(found, name, cluster)
         before = self._describe(group, found['owners'] if group else None)
@@ -138,7 +145,13 @@ class ActionModule(ClusterAction):
             raise InvalidInputError('VM %s' % name, 'preferred owner(s) %s are not nodes of cluster %s'
                                     % (', '.join(unknown), cluster['name']),
                                     'Use node names from: %s.' % ', '.join(nodes))
-        return [_match(owner, nodes) for owner in wanted]
+        # Set-ClusterOwnerNode stores each node once, so compare (and send) the list without repeats.
+        owners = []
+        for owner in wanted:
+            node = _match(owner, nodes)
+            if node not in owners:
+                owners.append(node)
+        return owners
 
     @staticmethod
     def _vm_to_cluster(found, name, cluster):
@@ -176,13 +189,15 @@ class ActionModule(ClusterAction):
         failed = done.failed_steps
         if failed:
             step = failed[0]
-            completed = [s.cmdlet or s.op for s in done if s.ok]
+            completed = [s.cmdlet or s.op for s in done if s.ok and _changes_something(s)]
             raise WindowsCommandError(
                 'VM %s' % name,
                 '%s failed at %s: %s%s' % (what, step.cmdlet or step.op, '; '.join(e.message.strip() for e in step.errors),
                                           ' (already done: %s)' % ', '.join(completed) if completed else ''),
                 'Fix the cause and rerun the task; it continues from the current state.',
-                records=[error.to_dict() for error in step.errors])
+                records=[error.to_dict() for error in step.errors],
+                # What did succeed changed the cluster, and the task must say so.
+                changed=bool(completed))
         return done
 
     @staticmethod
@@ -201,6 +216,10 @@ class ActionModule(ClusterAction):
             },
             'diff': {'before': before, 'after': after},
         }
+
+
+def _changes_something(step):
+    return step.op == 'set' or not (step.cmdlet or '').startswith('Get-')
 
 
 def _match(name, names):

@@ -15,7 +15,9 @@ description:
   - Reports the cluster, its nodes and their state, the quorum configuration with the witness kind, the Cluster
     Shared Volumes with size and free space, the cluster networks, and the clustered virtual machine roles with
     owner node, state and priority.
-  - When the target node is not in a cluster the module does not fail; it returns O(ignore:clustered=false).
+  - When the target node is not in a cluster, has no Failover Clustering module, or its cluster service is not
+    running (for example after the cluster lost quorum), the module does not fail; it returns
+    RV(clustered=false).
   - Runs through M(ansible.windows.win_powershell) with the collection's fixed cmdlet runner, so the task's
     connection, credentials and C(become) apply.
 options:
@@ -77,12 +79,14 @@ EXAMPLES = r'''
 
 RETURN = r'''
 clustered:
-  description: Whether the target node is an active member of a failover cluster.
+  description: >-
+    Whether the target node is an active member of a running failover cluster. False also when the cluster service
+    is stopped on the node, for example after the cluster lost quorum.
   returned: always
   type: bool
   sample: true
 cluster:
-  description: The cluster, or null when O(ignore:clustered=false).
+  description: The cluster, or null when RV(clustered=false).
   returned: always
   type: dict
   contains:

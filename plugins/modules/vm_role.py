@@ -23,6 +23,8 @@ options:
   name:
     description:
       - Name of the virtual machine, which is also the name of its cluster role.
+      - Names with the wildcard characters C(*), C(?), C([) or C(]) are refused, because Get-VM and the cluster
+        cmdlets would treat them as patterns.
     type: str
     required: true
   state:
@@ -42,7 +44,7 @@ options:
   preferred_owners:
     description:
       - Ordered list of nodes that should own the role (C(Set-ClusterOwnerNode)). Names are matched
-        case-insensitively against the cluster's nodes.
+        case-insensitively against the cluster's nodes; a node listed twice counts once.
       - When omitted, the preferred owners are left as they are. An empty list is refused, because Windows
         cannot set an empty owner list.
       - Only with O(state=present).

@@ -65,8 +65,9 @@ def add_cluster_read(batch):
 
 
 def is_not_clustered(step):
-    """Get-Cluster fails this way on a node that is not in a cluster (or whose cluster service is stopped)."""
-    return any(error.error_id == 'ClusterRpcConnection' for error in step.errors)
+    """Get-Cluster fails this way on a node that is not in a cluster, whose cluster service is stopped (for example
+    after the cluster lost quorum), or that does not even have the Failover Clustering cmdlets."""
+    return any(error.error_id == 'ClusterRpcConnection' or error.is_command_not_found for error in step.errors)
 
 
 def parse_cluster(result, host_name):
@@ -81,13 +82,14 @@ def parse_cluster(result, host_name):
     raise_step_error('host %s' % host_name, step, 'reading the cluster failed')
 
 
-def require_cluster(result, host_name, purpose):
+def require_cluster(result, host_name, purpose, subject=None):
     cluster = parse_cluster(result, host_name)
     if cluster is None:
         detail = result['cluster'].errors[0].message if result['cluster'].errors else 'no cluster'
         raise PreconditionError(
-            'host %s' % host_name,
-            'it is not an active member of a failover cluster, so it cannot %s (%s)' % (purpose, detail.strip()),
+            subject or 'host %s' % host_name,
+            'host %s is not an active member of a failover cluster, so it cannot %s (%s)'
+            % (host_name, purpose, detail.strip()),
             'Run the task on a node of the cluster (for example with delegate_to), or create the cluster first '
             'with the hyperv.cluster.failover_cluster role.',
         )

@@ -63,10 +63,12 @@ class WindowsHost:
     def name(self):
         return self._action._task.delegate_to or self._task_vars.get('inventory_hostname')
 
-    def read(self, batch):
+    def read(self, batch, missing_ok=()):
+        """Run a read batch. Cmdlets named in ``missing_ok`` may be absent from the host: their absence is an
+        answer (e.g. no Failover Clustering module means no cluster), not a defect."""
         if batch.mode != 'read':
             raise ValueError('read() takes a read batch')
-        return self._run(batch)
+        return self._run(batch, missing_ok)
 
     def write(self, batch):
         if batch.mode != 'write':
@@ -76,7 +78,7 @@ class WindowsHost:
             raise RuntimeError('write batch attempted in check mode')
         return self._run(batch)
 
-    def _run(self, batch):
+    def _run(self, batch, missing_ok=()):
         self.executions += 1
         raw = self._action._execute_module(
             module_name=RUNNER_MODULE,
@@ -108,13 +110,13 @@ class WindowsHost:
             raise RunnerError('host %s' % self.name, 'the runner returned an unexpected result: %s' % error,
                               'Make sure the hyperv.cluster collection on the controller is not mixed with an '
                               'older copy.')
-        self._raise_for_defects(result)
+        self._raise_for_defects(result, missing_ok)
         return result
 
-    def _raise_for_defects(self, result):
+    def _raise_for_defects(self, result, missing_ok=()):
         for step in result.failed_steps:
             for error in step.errors:
-                if error.is_command_not_found:
+                if error.is_command_not_found and step.cmdlet not in missing_ok:
                     raise MissingCommandError(
                         'host %s' % self.name,
                         "the cmdlet '%s' is not available (%s)" % (step.cmdlet, error.message),

@@ -249,3 +249,14 @@ def test_a_node_down_shows_down_and_the_failed_over_owners(make_lab, tmp_path):
     assert 'hv3' not in owners.values()           # VMs 3 and 6 failed over
     assert all(group['state'] == 'Online' for group in result['vm_groups'])
     assert [(entry['node'], entry['mode']) for entry in step.executions] == [('hv1', 'read')]
+
+
+def test_a_node_without_the_clustering_module_is_reported_as_not_clustered(make_lab, tmp_path):
+    # A bare node has no FailoverClusters module at all: that is "not clustered", not a failure.
+    lab = make_lab(nodes=1, preset='bare')
+    run = lab.playbook(lab.tasks_playbook(tmp_path, '- name: info\n  hyperv.cluster.cluster_info:\n'))
+    result = run.result('info', 'hv1')
+    assert run.rc == 0, run
+    assert result['clustered'] is False and result['cluster'] is None and result['quorum'] is None
+    assert result['vm_groups'] == [] and result['nodes'] == []
+    assert [entry['mode'] for entry in lab.executions()] == ['read']

@@ -152,12 +152,8 @@ def test_bad_input_fails_the_input_check_before_any_execution(make_lab, roles):
     assert run.raw_after == run.raw_before
 
 
-# --- known defects ---------------------------------------------------------------------------------------------------
+# --- defects found and fixed: regression tests ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    'cluster_leaders.yml says it picks "the first reachable node" of each cluster, but nothing checks reachability: '
-    'ansible_play_hosts still holds a powered-off first node, so it is chosen, the cluster tasks end unreachable, '
-    'and the cluster (which still has quorum on hv2 and hv3) is not reported or managed at all.'))
 def test_cluster_status_uses_a_reachable_node_when_the_first_node_is_down(make_lab):
     lab = make_lab(nodes=3, vms=3, clustered_vms=3)
     lab.fault('node-down', 'hv1')

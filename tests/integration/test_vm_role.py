@@ -276,7 +276,7 @@ def test_a_node_that_is_not_in_a_cluster_is_refused(make_lab, tmp_path):
         result = step.result()
         assert result['failed'] is True, step
         message = result['msg']
-        assert message.startswith('host hv1: it is not an active member of a failover cluster'), message
+        assert message.startswith('VM instance-00000001: host hv1 is not an active member of a failover cluster'), message
         assert 'cannot manage clustered VM roles' in message
         assert 'Run the task on a node of the cluster' in message
         assert step.modes == ['read'], step
@@ -363,7 +363,7 @@ def test_with_a_node_down(make_lab, tmp_path):
     assert gone.show_after['vms']['instance-00000003']['state'] == 'Running'
 
 
-# --- known defects ---------------------------------------------------------------------------------------------------
+# --- defects found and fixed: regression tests ---------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope='module')
 def defects(module_lab, tmp_path_factory):
@@ -375,10 +375,6 @@ def defects(module_lab, tmp_path_factory):
     ])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'vm_role passes name to Get-ClusterGroup -Name, which takes wildcards: a name with * ? [ ] matches other roles, '
-    'and the write batch sets Priority on every one of them (here instance-00000001 and -02 become 3000) before '
-    'failing at Get-ClusterOwnerNode; the task then reports changed=false although the lab changed.'))
 def test_a_name_with_wildcard_characters_changes_no_other_role(defects):
     step = defects['wildcard name']
     assert step.state_unchanged, (groups(step.show_before), groups(step.show_after))
@@ -386,9 +382,6 @@ def test_a_name_with_wildcard_characters_changes_no_other_role(defects):
     assert step.result()['failed'] is True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'vm_role compares preferred_owners as given (with duplicates) against what Windows stores (deduplicated by '
-    'Set-ClusterOwnerNode): a list with the same node twice never converges, every run reports changed and writes.'))
 def test_duplicate_preferred_owners_converge_or_are_refused(defects):
     first, second = defects['duplicate owners'], defects['duplicate owners again']
     if first.result().get('failed'):
