@@ -206,7 +206,7 @@ def test_load_spec_returns_a_fresh_copy():
     spec['script']['required'] = True
     assert 'required' not in twin.load_spec('ansible.windows.win_powershell')['script']
     with pytest.raises(KeyError, match='scripts/snapshot-module-specs'):
-        twin.load_spec('ansible.windows.win_ping')
+        twin.load_spec('ansible.windows.win_no_such_module')
 
 
 def test_lab_and_node(tmp_path):
