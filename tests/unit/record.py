@@ -21,11 +21,9 @@ UNIT_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(UNIT_DIR))  # tests/: labkit
 sys.path.insert(0, UNIT_DIR)
 
-from ansible.utils.collection_loader import AnsibleCollectionConfig  # noqa: E402
+import collection_path  # noqa: E402  pylint: disable=wrong-import-position
 
-if AnsibleCollectionConfig.collection_finder is None:
-    # Run as a script: tests/unit/conftest.py installs the collection finder (under pytest it already has).
-    import conftest  # noqa: F401  pylint: disable=unused-import,wrong-import-position
+collection_path.install()  # under pytest conftest.py already has; run as a script, this does
 from harness import TEST_DATA, RUNNER_SHA256, SimExecutor, edit_lab, run_action  # noqa: E402
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
 
