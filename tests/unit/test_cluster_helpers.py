@@ -93,11 +93,28 @@ def test_parse_cluster_other_error_is_raised():
 
 def test_require_cluster_explains_and_fixes():
     with pytest.raises(PreconditionError) as raised:
-        _cluster.require_cluster({'cluster': step(errors=[RPC])}, 'hv4', 'do things')
+        _cluster.require_cluster({'cluster': step(errors=[RPC])}, 'hv4', 'do things', subject='VM vm1')
     assert raised.value.message == (
-        'host hv4: it is not an active member of a failover cluster, so it cannot do things (The cluster service '
+        'VM vm1: host hv4 is not an active member of a failover cluster, so it cannot do things (The cluster service '
         'is not running.). Run the task on a node of the cluster (for example with delegate_to), or create the '
         'cluster first with the hyperv.cluster.failover_cluster role.')
+
+
+def test_require_cluster_subject_defaults_to_the_host():
+    with pytest.raises(PreconditionError) as raised:
+        _cluster.require_cluster({'cluster': step(errors=[RPC])}, 'hv4', 'do things')
+    assert raised.value.subject == 'host hv4'
+
+
+def test_require_cluster_returns_the_cluster():
+    row = {'Name': 'hvc1', 'Domain': 'corp', 'Id': 'x', 'SharedVolumesRoot': 'C:\\ClusterStorage'}
+    assert _cluster.require_cluster({'cluster': step([row])}, 'hv1', 'do things')['name'] == 'hvc1'
+
+
+def test_missing_clustering_cmdlets_mean_not_clustered():
+    missing = {'message': "The term 'Get-Cluster' is not recognized", 'category': 'ObjectNotFound',
+               'fully_qualified_error_id': 'CommandNotFoundException,Microsoft.PowerShell.Commands.GetCommandCommand'}
+    assert _cluster.parse_cluster({'cluster': step(errors=[missing])}, 'hv1') is None
 
 
 def test_parse_csvs_takes_single_values_out_of_lists():

@@ -161,3 +161,15 @@ def test_a_failed_subset_read_fails_the_task_with_the_windows_error(lab):
     assert result['msg'] == ('cluster hvc1: reading csvs failed: Get-ClusterSharedVolume reported: The cluster '
                              'resource could not be found.')
     assert executor.modes == ['read']
+
+
+def test_node_without_the_clustering_module_is_not_clustered(lab):
+    edit_lab(lab.dir, lambda data: data['nodes']['hv1']['features']['RSAT-Clustering-PowerShell'].update(
+        installed=False))
+    result, executor = info(lab)
+    assert 'failed' not in result, result
+    assert executor.modes == ['read']
+    assert result['clustered'] is False
+    assert result['cluster'] is None
+    assert result['quorum'] is None
+    assert [result[key] for key in ('nodes', 'csvs', 'networks', 'vm_groups')] == [[], [], [], []]

@@ -9,8 +9,8 @@ For thousands of hostile names (quotes, ``;``, ``$( )``, backticks, CR/LF, NUL, 
 (c) the task fails cleanly with "no virtual machine of that name exists" naming the exact name, only reads are
     executed, and the lab's state is unchanged.
 
-Names with the wildcard characters ``* ? [`` are left to ``test_wildcard_names_fail_cleanly``: the product passes
-names to -Name parameters that treat them as patterns (a known bug, marked xfail there).
+Names with the wildcard characters ``* ? [ ]`` are refused before anything runs (Get-VM and the cluster cmdlets
+would treat them as patterns): ``test_wildcard_names_are_refused`` checks that for every such name.
 """
 
 import hashlib
@@ -26,7 +26,7 @@ from labkit import Lab
 
 from harness import RUNNER_SHA256, SimExecutor, make_action, runner_bytes
 
-WILDCARDS = '*?['
+WILDCARDS = '*?[]'
 CORE_GROUPS = ('cluster group', 'available storage')
 NAMED_PARAMETERS = {'Get-ClusterGroup': 'Name', 'Get-ClusterOwnerNode': 'Group', 'Get-VM': 'Name'}
 
@@ -162,19 +162,21 @@ def test_hostile_names_property(empty_cluster, bound_parameters):
     assert {entry['mode'] for entry in executions} == {'read'}
 
 
-@pytest.mark.xfail(strict=True, reason='product bug: vm_role passes the name to -Name parameters that treat * ? [ as '
-                                       'wildcards; a pattern matching no role crashes in _cluster.parse_group(None) '
-                                       'and one matching a role is reported as that role')
-def test_wildcard_names_fail_cleanly(empty_cluster, bound_parameters):
+def test_wildcard_names_are_refused(empty_cluster):
     probe = Probe(empty_cluster)
-    wildcard_names = st.tuples(_text, st.sampled_from(WILDCARDS), _text).map(''.join)
+    wildcard_names = st.tuples(_text, st.sampled_from(WILDCARDS), _text, _piece).map(''.join)
+    executions_before = len(empty_cluster.executions())
 
-    @settings(max_examples=200, deadline=None, derandomize=True, database=None)
+    @settings(max_examples=500, deadline=None, derandomize=True, database=None)
     @given(name=wildcard_names)
     def property_holds(name):
-        check_name(probe, bound_parameters, name)
+        result = probe.run(name)
+        assert probe.executor.calls == []
+        assert result.get('failed') is True
+        assert result['msg'].startswith('VM %s: the name contains a wildcard character (* ? [ ])' % name)
 
     property_holds()  # pylint: disable=no-value-for-parameter
+    assert len(empty_cluster.executions()) == executions_before
 
 
 def test_batch_json_of_a_hostile_name_is_plain_data():

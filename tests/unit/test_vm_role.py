@@ -278,9 +278,19 @@ def test_node_not_in_a_cluster(make_lab):
     before = lab.raw_state()
     result, executor = vm_role(lab, {'name': 'instance-00000001'})
     assert_refused(lab, result, executor, before,
-                   'host hv1: it is not an active member of a failover cluster, so it cannot manage clustered VM '
-                   'roles (The cluster service is not running.',
+                   'VM instance-00000001: host hv1 is not an active member of a failover cluster, so it cannot manage '
+                   'clustered VM roles (The cluster service is not running.',
                    'Run the task on a node of the cluster', 'hyperv.cluster.failover_cluster')
+    assert executor.modes == ['read']
+
+
+def test_node_without_the_clustering_module(lab):
+    edit_lab(lab.dir, lambda data: data['nodes']['hv1']['features']['RSAT-Clustering-PowerShell'].update(
+        installed=False))
+    before = lab.raw_state()
+    result, executor = vm_role(lab, {'name': 'instance-00000004'})
+    assert_refused(lab, result, executor, before, 'host hv1: ', "the cmdlet 'Get-Cluster' is not available",
+                   'Install the Failover-Clustering feature with RSAT-Clustering-PowerShell on the host')
 
 
 def test_preferred_owner_not_a_node(lab):
@@ -365,6 +375,8 @@ def test_write_failure_mid_batch_names_what_was_done(lab):
                               "An error occurred opening cluster node 'hv3'")
     assert '(already done: Add-ClusterVirtualMachineRole, set)' in message
     assert message.endswith('Fix the cause and rerun the task; it continues from the current state.')
+    # The role was made: the task changed the cluster even though it failed.
+    assert result['changed'] is True
     # What was done stays done; the rest of the batch was skipped.
     made = group(lab, 'instance-00000005')
     assert (made['priority'], made['preferred_owners']) == (3000, [])
@@ -372,19 +384,49 @@ def test_write_failure_mid_batch_names_what_was_done(lab):
     assert [step['status'] for step in response] == ['ok', 'ok', 'error', 'skipped', 'skipped']
 
 
-# --- known product bugs (xfail strict: they start passing when the bug is fixed) --------------------------------
+def test_write_failure_before_any_change_is_not_a_change(lab):
+    def remove_role(lab_dir):
+        # Between the module's read and its write someone removes the role.
+        edit_lab(lab_dir, lambda data: data['clusters']['hvc1']['groups'].pop('instance-00000001'))
 
-@pytest.mark.xfail(strict=True, reason='product bug: duplicate preferred_owners (hv2, HV2) are sent as is; Windows '
-                                       'keeps one, so every run reports changed and check mode predicts [hv2, hv2]')
+    result, executor = vm_role(lab, {'name': 'instance-00000001', 'priority': 'high'}, before_write=remove_role)
+    assert executor.modes == ['read', 'write']
+    assert result['failed'] is True
+    assert result['msg'].startswith('VM instance-00000001: clustering the VM failed at Get-ClusterGroup: An error '
+                                    "occurred opening cluster group 'instance-00000001'")
+    # Only a Get- step ran before the failure: nothing was done, and the message does not claim otherwise.
+    assert 'already done' not in result['msg']
+    assert result['changed'] is False
+
+
 def test_duplicate_preferred_owners_are_idempotent(lab):
-    args = {'name': 'instance-00000001', 'preferred_owners': ['hv2', 'HV2']}
+    args = {'name': 'instance-00000001', 'preferred_owners': ['hv2', 'HV2', 'hv3', 'hv2']}
     predicted, _ = vm_role(lab, args, check_mode=True)
-    first, _ = vm_role(lab, args)
+    first, executor = vm_role(lab, args)
+    assert executor.writes[0].step('owners')['parameters']['Owners'] == ['hv2', 'hv3']
     second, executor = vm_role(lab, args)
     assert predicted['vm_role'] == first['vm_role']
+    assert first['vm_role']['preferred_owners'] == ['hv2', 'hv3']
     assert second['changed'] is False
     assert executor.modes == ['read']
 
+
+# vm_role passes the name as -Name to Get-ClusterGroup and Get-VM, which treat * ? [ ] as wildcards: such names are
+# refused before anything runs (they used to select other roles and VMs, or crash on an empty answer).
+
+@pytest.mark.parametrize('name', ['instance-0000000[4]', 'instance-0000000?', '*', 'vm]', 'a[', 'instance-*'])
+@pytest.mark.parametrize('state', ['present', 'absent'])
+def test_wildcard_names_are_refused_before_anything_runs(lab, name, state):
+    before = lab.raw_state()
+    result, executor = vm_role(lab, {'name': name, 'state': state})
+    assert_refused(lab, result, executor, before)
+    assert result['msg'] == ('VM %s: the name contains a wildcard character (* ? [ ]), and Get-VM and the cluster '
+                             'cmdlets would match other VMs with it. Rename the VM so that its name has none of these '
+                             'characters.' % name)
+    assert executor.calls == []
+
+
+# --- known product bugs (xfail strict: they start passing when the bug is fixed) --------------------------------
 
 @pytest.mark.xfail(strict=True, reason="product bug: _cluster.storage_location classifies a path equal to a CSV's "
                                        "root (C:\\ClusterStorage\\Volume2, what a VM gets when the host's default "
@@ -398,34 +440,3 @@ def test_vm_stored_at_the_root_of_a_csv_can_be_clustered(lab):
     result, _ = vm_role(lab, {'name': 'instance-00000004'})
     assert 'failed' not in result, result['msg']
     assert result['vm_role']['clustered'] is True
-
-
-# vm_role passes the name as -Name to Get-ClusterGroup and Get-VM, which treat *, ? and [ ] as wildcards; the
-# module's name is documented as the VM's name, so it must match literally.
-
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="product bug: a name with wildcard characters that matches no role makes Get-ClusterGroup "
-                          "return nothing without an error; vm_role then crashes in _cluster.parse_group(None) "
-                          "(AttributeError: 'NoneType' object has no attribute 'get') instead of failing cleanly")
-def test_wildcard_name_matching_no_role_fails_cleanly(lab):
-    before = lab.raw_state()
-    result, executor = vm_role(lab, {'name': 'instance-0000000[4]'})
-    # There is no VM of that literal name (instance-00000004 only matches it as a pattern).
-    assert_refused(lab, result, executor, before, "VM instance-0000000[4]: no virtual machine of that name exists")
-
-
-@pytest.mark.xfail(strict=True, reason='product bug: a name with wildcard characters matching existing roles is '
-                                       'reported as that role: instance-0000000? "is" clustered on hv1 although no '
-                                       'VM has that name')
-def test_wildcard_name_matching_roles_is_not_those_roles(lab):
-    result, _ = vm_role(lab, {'name': 'instance-0000000?'})
-    assert result.get('failed') is True
-    assert 'no virtual machine of that name exists' in result['msg']
-
-
-@pytest.mark.xfail(strict=True, reason="product bug: name '*' matches the core roles: vm_role reports \"cluster hvc1 "
-                                       "already has a role named 'Available Storage'\" instead of no such VM")
-def test_star_name_is_not_the_core_roles(lab):
-    result, _ = vm_role(lab, {'name': '*'})
-    assert result.get('failed') is True
-    assert 'VM *: no virtual machine of that name exists' in result['msg']
