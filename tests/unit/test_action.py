@@ -1,0 +1,73 @@
+"""plugin_utils/_action.py: the base class turns execute() outcomes and HypervClusterErrors into task results."""
+
+import pytest
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import ObjectNotFoundError
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._host import WindowsHost
+
+from harness import make_action
+
+
+class Probe(ClusterAction):
+    """execute() returns or raises what the test puts in OUTCOME, and remembers what it was given."""
+
+    ARGUMENT_SPEC = dict(name=dict(type='str', required=True), count=dict(type='int', default=1))
+    OUTCOME = None
+    seen = None
+
+    def execute(self, params, host):
+        Probe.seen = (params, host, self.check_mode)
+        if isinstance(self.OUTCOME, Exception):
+            raise self.OUTCOME
+        return dict(self.OUTCOME)
+
+
+def run(outcome, args=None, check_mode=False, diff=False, task_vars=None):
+    Probe.OUTCOME = outcome
+    action = make_action(Probe, args or {'name': 'vm1'}, check_mode=check_mode, diff=diff)
+    return action.run(task_vars=task_vars if task_vars is not None else {'inventory_hostname': 'hv1'})
+
+
+def test_outcome_is_the_result_and_diff_only_with_diff_mode():
+    outcome = {'changed': True, 'thing': {'a': 1}, 'diff': {'before': 1, 'after': 2}}
+    assert run(outcome) == {'changed': True, 'thing': {'a': 1}}
+    assert run(outcome, diff=True) == {'changed': True, 'thing': {'a': 1}, 'diff': {'before': 1, 'after': 2}}
+
+
+def test_execute_gets_validated_params_a_host_and_check_mode():
+    run({'changed': False}, args={'name': 'vm1', 'count': '3'}, check_mode=True,
+        task_vars={'inventory_hostname': 'hv7'})
+    params, host, check_mode = Probe.seen
+    assert params == {'name': 'vm1', 'count': 3}
+    assert isinstance(host, WindowsHost)
+    assert host.name == 'hv7'
+    assert host.executions == 0
+    assert check_mode is True
+
+
+def test_cluster_errors_become_clean_failures():
+    error = ObjectNotFoundError('VM vm1', 'no virtual machine of that name exists', 'Check the name.',
+                                changed=False)
+    assert run(error) == {'failed': True, 'changed': False,
+                          'msg': 'VM vm1: no virtual machine of that name exists. Check the name.'}
+
+
+def test_other_exceptions_are_not_swallowed():
+    with pytest.raises(RuntimeError, match='write batch attempted in check mode'):
+        run(RuntimeError('write batch attempted in check mode'))
+
+
+def test_invalid_arguments_fail_before_execute():
+    Probe.seen = None
+    with pytest.raises(AnsibleActionFail, match='missing required arguments: name'):
+        run({'changed': False}, args={'count': 1})
+    assert Probe.seen is None
+
+
+def test_execute_must_be_implemented():
+    action = make_action(ClusterAction, {})
+    with pytest.raises(NotImplementedError):
+        action.execute({}, None)
