@@ -23,16 +23,17 @@ HOME_COLLECTION_LINK := $(ANSIBLE_HOME_DIR)/collections/ansible_collections/hype
 UNIT_DIRS := $(wildcard tests/unit tests/sim/tests)
 MOLECULE_SCENARIOS := $(wildcard extensions/molecule/*/molecule.yml molecule/*/molecule.yml)
 
-.PHONY: help venv collection-link unit molecule lint sanity test lab clean
+.PHONY: help venv collection-link unit integration molecule lint sanity test lab clean
 
 help:
 	@echo "make venv             create .venv with the test toolchain (requirements-test.txt)"
 	@echo "make collection-link  link build/collections/ansible_collections/hyperv/cluster -> repo root"
 	@echo "make unit             pytest on tests/unit and tests/sim/tests"
+	@echo "make integration      pytest on tests/integration: real playbooks on simulated labs"
 	@echo "make molecule         molecule test --all (scenarios in extensions/molecule/)"
 	@echo "make lint             ansible-lint, production profile, real collections only"
 	@echo "make sanity           ansible-test sanity on a copy of the collection (scripts/ansible-test-sanity)"
-	@echo "make test             unit + molecule + lint + sanity, in that order, stopping at the first failure"
+	@echo "make test             unit + integration + molecule + lint + sanity, stopping at the first failure"
 	@echo "make lab              scripts/lab-demo"
 	@echo "make clean            remove build output and caches (keeps .venv)"
 
@@ -59,6 +60,9 @@ unit: venv collection-link
 		echo "unit: no test files in $(UNIT_DIRS) yet, nothing to run"; rc=0; fi; \
 	exit $$rc
 
+integration: venv collection-link
+	python -m pytest tests/integration
+
 molecule: venv collection-link
 	@if [ -z "$(MOLECULE_SCENARIOS)" ]; then echo "molecule: no scenarios in extensions/molecule/, nothing to run"; exit 0; fi; \
 	ANSIBLE_HOME=$(ANSIBLE_HOME_DIR) molecule test --all
@@ -72,7 +76,7 @@ sanity: venv
 	scripts/ansible-test-sanity
 
 test: venv
-	@for target in unit molecule lint sanity; do \
+	@for target in unit integration molecule lint sanity; do \
 		start=$$(date +%s); \
 		$(MAKE) --no-print-directory $$target || { echo "make test: '$$target' FAILED after $$(( $$(date +%s) - start ))s"; exit 1; }; \
 		echo "make test: '$$target' passed in $$(( $$(date +%s) - start ))s"; \

@@ -94,8 +94,8 @@ class Lab:
         return len(read_executions(self.dir))
 
     def lab_cli(self, *args):
-        return subprocess.run([sys.executable, os.path.join(REPO_ROOT, 'scripts', 'lab')] + list(args),
-                              capture_output=True, text=True, check=False)
+        return subprocess.run([os.path.join(REPO_ROOT, 'scripts', 'lab')] + list(args), capture_output=True,
+                              text=True, check=False, env=dict(os.environ, PYTHON=sys.executable))
 
     def fault(self, fault, node):
         process = self.lab_cli('fault', self.dir, fault, node)

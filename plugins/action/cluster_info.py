@@ -67,6 +67,6 @@ class ActionModule(ClusterAction):
         if params['vms']:
             groups = [group for group in groups if _cluster.matches_any(group['name'], params['vms'])]
         if params['owner_nodes']:
-            groups = [group for group in groups if _cluster.matches_any(group['owner_node'] or '',
-                                                                         params['owner_nodes'])]
+            owners = params['owner_nodes']
+            groups = [group for group in groups if _cluster.matches_any(group['owner_node'] or '', owners)]
         return groups

@@ -190,10 +190,11 @@ class ActionModule(ClusterAction):
         if failed:
             step = failed[0]
             completed = [s.cmdlet or s.op for s in done if s.ok and _changes_something(s)]
+            messages = '; '.join(error.message.strip() for error in step.errors)
+            already = ' (already done: %s)' % ', '.join(completed) if completed else ''
             raise WindowsCommandError(
                 'VM %s' % name,
-                '%s failed at %s: %s%s' % (what, step.cmdlet or step.op, '; '.join(e.message.strip() for e in step.errors),
-                                          ' (already done: %s)' % ', '.join(completed) if completed else ''),
+                '%s failed at %s: %s%s' % (what, step.cmdlet or step.op, messages, already),
                 'Fix the cause and rerun the task; it continues from the current state.',
                 records=[error.to_dict() for error in step.errors],
                 # What did succeed changed the cluster, and the task must say so.

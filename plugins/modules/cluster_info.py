@@ -48,6 +48,7 @@ attributes:
     support: none
     description: The module changes nothing, so there is no diff.
   platform:
+    support: full
     platforms: windows
     description: Target nodes run Windows Server 2016 or later with the Failover Clustering PowerShell module.
 notes:

@@ -58,6 +58,7 @@ attributes:
     support: full
     description: Shows clustered, owner node, priority and preferred owners before and after.
   platform:
+    support: full
     platforms: windows
     description: Target nodes run Windows Server 2016 or later with Hyper-V and Failover Clustering.
 notes:

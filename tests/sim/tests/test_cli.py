@@ -18,7 +18,8 @@ TWINS = os.path.join(REPO, 'tests', 'sim', 'collections')
 def lab_cli(*args, check=None):
     environment = {key: value for key, value in os.environ.items() if key not in ('PYTHONPATH', 'HVSIM_LAB',
                                                                                   'HVSIM_NODE')}
-    process = subprocess.run([sys.executable, LAB] + [str(arg) for arg in args], capture_output=True, text=True,
+    environment['PYTHON'] = sys.executable
+    process = subprocess.run([LAB] + [str(arg) for arg in args], capture_output=True, text=True,
                              check=False, env=environment)
     if check is not None:
         assert (process.returncode == 0) is check, (process.returncode, process.stdout, process.stderr)
