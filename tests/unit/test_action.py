@@ -11,22 +11,24 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils._host import Window
 from harness import make_action
 
 
-class Probe(ClusterAction):
-    """execute() returns or raises what the test puts in OUTCOME, and remembers what it was given."""
+# What Probe.execute returns or raises ('outcome'), and what it was given ('seen').
+CONTROL = {}
 
+
+class Probe(ClusterAction):
     ARGUMENT_SPEC = dict(name=dict(type='str', required=True), count=dict(type='int', default=1))
-    OUTCOME = None
-    seen = None
 
     def execute(self, params, host):
-        Probe.seen = (params, host, self.check_mode)
-        if isinstance(self.OUTCOME, Exception):
-            raise self.OUTCOME
-        return dict(self.OUTCOME)
+        CONTROL['seen'] = (params, host, self.check_mode)
+        outcome = CONTROL['outcome']
+        if isinstance(outcome, Exception):
+            raise outcome
+        return dict(outcome)
 
 
 def run(outcome, args=None, check_mode=False, diff=False, task_vars=None):
-    Probe.OUTCOME = outcome
+    CONTROL.clear()
+    CONTROL['outcome'] = outcome
     action = make_action(Probe, args or {'name': 'vm1'}, check_mode=check_mode, diff=diff)
     return action.run(task_vars=task_vars if task_vars is not None else {'inventory_hostname': 'hv1'})
 
@@ -40,7 +42,7 @@ def test_outcome_is_the_result_and_diff_only_with_diff_mode():
 def test_execute_gets_validated_params_a_host_and_check_mode():
     run({'changed': False}, args={'name': 'vm1', 'count': '3'}, check_mode=True,
         task_vars={'inventory_hostname': 'hv7'})
-    params, host, check_mode = Probe.seen
+    params, host, check_mode = CONTROL['seen']
     assert params == {'name': 'vm1', 'count': 3}
     assert isinstance(host, WindowsHost)
     assert host.name == 'hv7'
@@ -61,10 +63,9 @@ def test_other_exceptions_are_not_swallowed():
 
 
 def test_invalid_arguments_fail_before_execute():
-    Probe.seen = None
     with pytest.raises(AnsibleActionFail, match='missing required arguments: name'):
         run({'changed': False}, args={'count': 1})
-    assert Probe.seen is None
+    assert 'seen' not in CONTROL
 
 
 def test_execute_must_be_implemented():

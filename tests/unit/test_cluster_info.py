@@ -34,8 +34,8 @@ def test_default_reads_everything_in_one_execution(lab):
     assert result['changed'] is False
     assert result['clustered'] is True
     assert set(result) >= {'cluster', 'nodes', 'quorum', 'csvs', 'networks', 'vm_groups'}
-    assert [group['name'] for group in result['vm_groups']] == ['instance-00000001', 'instance-00000002',
-                                                                 'instance-00000003']
+    assert [group['name'] for group in result['vm_groups']] == [
+        'instance-00000001', 'instance-00000002', 'instance-00000003']
 
 
 @pytest.mark.parametrize('subset', sorted(SUBSET_CMDLETS))
@@ -70,7 +70,8 @@ def test_unknown_subset_fails_before_any_execution(lab):
 
 def test_vm_filters_on_the_live_lab(make_lab):
     lab = make_lab(nodes=3, vms=6, clustered_vms=6)
-    result, _ = info(lab, {'gather_subset': ['vm_groups'], 'vms': ['INSTANCE-0000000[1-5]'], 'owner_nodes': ['HV2']})
+    result, _executor = info(lab, {'gather_subset': ['vm_groups'], 'vms': ['INSTANCE-0000000[1-5]'],
+                                   'owner_nodes': ['HV2']})
     assert [(group['name'], group['owner_node']) for group in result['vm_groups']] == [
         ('instance-00000002', 'hv2'), ('instance-00000005', 'hv2')]
 
@@ -83,14 +84,14 @@ def test_vm_groups_report_priority_names(make_lab):
         for number, priority in zip(range(1, 5), (3000, 1000, 0, 2000)):
             groups['instance-%08x' % number]['priority'] = priority
     edit_lab(lab.dir, priorities)
-    result, _ = info(lab, {'gather_subset': ['vm_groups']})
+    result, _executor = info(lab, {'gather_subset': ['vm_groups']})
     assert [(group['priority'], group['priority_name']) for group in result['vm_groups']] == [
         (3000, 'high'), (1000, 'low'), (0, 'no_auto_start'), (2000, 'medium')]
 
 
 def test_csv_usage_counts_the_vms_on_it(make_lab):
     lab = make_lab(nodes=2, vms=4)
-    result, _ = info(lab, {'gather_subset': ['csvs']})
+    result, _executor = info(lab, {'gather_subset': ['csvs']})
     gib = 1024 ** 3
     # 2 GiB of metadata per volume plus 4 GiB per VM; VMs 1-2 on Volume1, 3-4 on Volume2.
     assert [(csv['path'], csv['used_bytes']) for csv in result['csvs']] == [
@@ -103,7 +104,7 @@ def test_node_states(make_lab):
     def pause(data):
         data['clusters']['hvc1']['nodes']['hv2'].update(state='Paused', drain_status='Completed')
     edit_lab(lab.dir, pause)
-    result, _ = info(lab, {'gather_subset': ['nodes']})
+    result, _executor = info(lab, {'gather_subset': ['nodes']})
     assert [(node['name'], node['state'], node['drain_status']) for node in result['nodes']] == [
         ('hv1', 'Up', 'NotInitiated'), ('hv2', 'Paused', 'Completed'), ('hv3', 'Up', 'NotInitiated')]
 
@@ -120,7 +121,7 @@ def test_not_clustered_node(make_lab):
 
 
 def test_check_mode_reads_the_same(lab):
-    normal, _ = info(lab)
+    normal, _executor = info(lab)
     checked, executor = info(lab, check_mode=True)
     assert executor.modes == ['read']
     assert checked == normal
@@ -135,7 +136,7 @@ def test_check_mode_reads_the_same(lab):
 def test_quorum_witness_kinds_on_the_live_lab(make_lab, witness, mode, witness_type):
     lab = make_lab(nodes=2)
     edit_lab(lab.dir, lambda data: data['clusters']['hvc1']['quorum'].update(type='Majority', witness=witness))
-    result, _ = info(lab, {'gather_subset': ['quorum']})
+    result, _executor = info(lab, {'gather_subset': ['quorum']})
     assert (result['quorum']['mode'], result['quorum']['witness_type']) == (mode, witness_type)
 
 

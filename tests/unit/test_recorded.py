@@ -167,7 +167,7 @@ def test_vm_role_present_clusters_the_vm():
 
 def test_vm_role_check_mode_predicts_the_real_run():
     predicted, executor = replay('vm_role_present_new_check', diff=True)
-    real, _ = replay('vm_role_present_new', diff=True)
+    real, _executor = replay('vm_role_present_new', diff=True)
     assert executor.modes == ['read']
     assert predicted['changed'] is True
     assert predicted['vm_role'] == real['vm_role']

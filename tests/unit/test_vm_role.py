@@ -105,7 +105,7 @@ def test_present_changes_the_owners_of_an_existing_role(lab):
 def test_owner_order_is_a_change(lab):
     edit_lab(lab.dir, lambda data: data['clusters']['hvc1']['groups']['instance-00000001'].update(
         preferred_owners=['hv1', 'hv2']))
-    result, _ = vm_role(lab, {'name': 'instance-00000001', 'preferred_owners': ['hv2', 'hv1']})
+    result, _executor = vm_role(lab, {'name': 'instance-00000001', 'preferred_owners': ['hv2', 'hv1']})
     assert result['changed'] is True
     assert group(lab, 'instance-00000001')['preferred_owners'] == ['hv2', 'hv1']
 
@@ -128,7 +128,7 @@ def test_no_change_is_exactly_one_read(lab):
 
 def test_second_run_is_no_change(lab):
     args = {'name': 'instance-00000006', 'priority': 'low', 'preferred_owners': ['hv3']}
-    first, _ = vm_role(lab, args)
+    first, _executor = vm_role(lab, args)
     second, executor = vm_role(lab, args)
     assert first['changed'] is True
     assert second['changed'] is False
@@ -142,7 +142,7 @@ def test_vm_on_an_smb_share_can_be_clustered(lab):
         machine['path'] = '\\\\fs01.corp.example.com\\vms\\instance-00000004'
         machine['vhds'] = [machine['path'] + '\\disk.vhdx']
     edit_lab(lab.dir, to_smb)
-    result, _ = vm_role(lab, {'name': 'instance-00000004'})
+    result, _executor = vm_role(lab, {'name': 'instance-00000004'})
     assert 'failed' not in result, result
     assert result['vm_role']['clustered'] is True
 
@@ -204,16 +204,16 @@ def test_check_mode_predicts_the_real_run(make_lab, args):
     assert lab_modes(lab) == ['read']
     assert lab.raw_state() == before
 
-    real, _ = vm_role(lab, args, diff=True)
+    real, _executor = vm_role(lab, args, diff=True)
     assert predicted['changed'] == real['changed']
     assert predicted['vm_role'] == real['vm_role']
     assert predicted['diff'] == real['diff']
 
 
 def test_diff_only_when_asked(lab):
-    result, _ = vm_role(lab, {'name': 'instance-00000001', 'priority': 'high'})
+    result, _executor = vm_role(lab, {'name': 'instance-00000001', 'priority': 'high'})
     assert 'diff' not in result
-    result, _ = vm_role(lab, {'name': 'instance-00000001', 'priority': 'low'}, diff=True)
+    result, _executor = vm_role(lab, {'name': 'instance-00000001', 'priority': 'low'}, diff=True)
     assert result['diff'] == {
         'before': {'clustered': True, 'owner_node': 'hv1', 'priority': 3000, 'preferred_owners': []},
         'after': {'clustered': True, 'owner_node': 'hv1', 'priority': 1000, 'preferred_owners': []}}
@@ -401,7 +401,7 @@ def test_write_failure_before_any_change_is_not_a_change(lab):
 
 def test_duplicate_preferred_owners_are_idempotent(lab):
     args = {'name': 'instance-00000001', 'preferred_owners': ['hv2', 'HV2', 'hv3', 'hv2']}
-    predicted, _ = vm_role(lab, args, check_mode=True)
+    predicted, _executor = vm_role(lab, args, check_mode=True)
     first, executor = vm_role(lab, args)
     assert executor.writes[0].step('owners')['parameters']['Owners'] == ['hv2', 'hv3']
     second, executor = vm_role(lab, args)
@@ -437,6 +437,6 @@ def test_vm_stored_at_the_root_of_a_csv_can_be_clustered(lab):
         machine['path'] = 'C:\\ClusterStorage\\Volume2'
         machine['vhds'] = ['C:\\ClusterStorage\\Volume2\\Virtual Hard Disks\\instance-00000004.vhdx']
     edit_lab(lab.dir, to_volume_root)
-    result, _ = vm_role(lab, {'name': 'instance-00000004'})
+    result, _executor = vm_role(lab, {'name': 'instance-00000004'})
     assert 'failed' not in result, result['msg']
     assert result['vm_role']['clustered'] is True
