@@ -189,7 +189,7 @@ class ActionModule(ClusterAction):
         failed = done.failed_steps
         if failed:
             step = failed[0]
-            completed = [s.cmdlet or s.op for s in done if s.ok and _changes_something(s)]
+            completed = [s.cmdlet or 'set %s' % s.id for s in done if s.ok and _changes_something(s)]
             messages = '; '.join(error.message.strip() for error in step.errors)
             already = ' (already done: %s)' % ', '.join(completed) if completed else ''
             raise WindowsCommandError(

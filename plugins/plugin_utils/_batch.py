@@ -194,6 +194,8 @@ class BatchResult:
         calls = result.get('calls')
         if not isinstance(calls, list):
             raise ValueError('the runner result has no list of calls')
+        if len(calls) != len(batch.steps):
+            raise ValueError('the runner answered %d steps to a batch of %d' % (len(calls), len(batch.steps)))
         steps = []
         for sent, got in zip(batch.steps, calls):
             if not isinstance(got, dict) or got.get('id') != sent['id']:
@@ -204,6 +206,4 @@ class BatchResult:
             errors = errors if isinstance(errors, list) else [errors]
             steps.append(StepResult(sent['id'], sent['op'], sent.get('cmdlet'), got.get('status'), output,
                                     [ErrorRecord.from_dict(error) for error in errors], got.get('elapsed_ms') or 0))
-        if len(steps) != len(batch.steps):
-            raise ValueError('the runner answered %d of %d steps' % (len(steps), len(batch.steps)))
         return cls(result.get('computer_name'), steps)

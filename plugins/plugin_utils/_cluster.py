@@ -88,8 +88,8 @@ def require_cluster(result, host_name, purpose, subject=None):
         detail = result['cluster'].errors[0].message if result['cluster'].errors else 'no cluster'
         raise PreconditionError(
             subject or 'host %s' % host_name,
-            'host %s is not an active member of a failover cluster, so it cannot %s (%s)'
-            % (host_name, purpose, detail.strip()),
+            '%s is not an active member of a failover cluster, so it cannot %s (%s)'
+            % ('host %s' % host_name if subject else 'it', purpose, detail.strip()),
             'Run the task on a node of the cluster (for example with delegate_to), or create the cluster first '
             'with the hyperv.cluster.failover_cluster role.',
         )
@@ -168,10 +168,19 @@ def storage_location(path, csv_paths):
     """Where a VM file lives: 'csv', 'smb' (a UNC path) or 'local' (only the host that holds it can reach it)."""
     if not path:
         return 'local'
-    if path.startswith('\\\\'):
-        return 'smb'
     lowered = path.lower()
+    if lowered.startswith('\\\\?\\') or lowered.startswith('\\\\.\\'):
+        # Win32 device paths: \\?\UNC\server\share is a share; \\?\C:\..., \\?\Volume{...} are local.
+        lowered = lowered[4:]
+        if lowered.startswith('unc\\'):
+            return 'smb'
+    elif lowered.startswith('\\\\'):
+        return 'smb'
     for csv_path in csv_paths:
-        if csv_path and lowered.startswith(csv_path.lower().rstrip('\\') + '\\'):
+        if not csv_path:
+            continue
+        root = csv_path.lower().rstrip('\\')
+        # The CSV's mount folder itself counts: a host whose default VM path is the volume puts VMs right there.
+        if lowered == root or lowered.startswith(root + '\\'):
             return 'csv'
     return 'local'

@@ -57,7 +57,6 @@ def test_storage_location(path, location):
         location
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: a path equal to a CSV's root is classified 'local'")
 def test_storage_location_of_a_csv_root():
     assert _cluster.storage_location('C:\\ClusterStorage\\Volume1', ['C:\\ClusterStorage\\Volume1']) == 'csv'
 

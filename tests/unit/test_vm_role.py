@@ -373,7 +373,7 @@ def test_write_failure_mid_batch_names_what_was_done(lab):
     message = result['msg']
     assert message.startswith('VM instance-00000005: clustering the VM failed at Set-ClusterOwnerNode: '
                               "An error occurred opening cluster node 'hv3'")
-    assert '(already done: Add-ClusterVirtualMachineRole, set)' in message
+    assert '(already done: Add-ClusterVirtualMachineRole, set priority)' in message
     assert message.endswith('Fix the cause and rerun the task; it continues from the current state.')
     # The role was made: the task changed the cluster even though it failed.
     assert result['changed'] is True
@@ -426,11 +426,8 @@ def test_wildcard_names_are_refused_before_anything_runs(lab, name, state):
     assert executor.calls == []
 
 
-# --- known product bugs (xfail strict: they start passing when the bug is fixed) --------------------------------
+# --- product bugs found by these tests, fixed: regression tests --------------------------------
 
-@pytest.mark.xfail(strict=True, reason="product bug: _cluster.storage_location classifies a path equal to a CSV's "
-                                       "root (C:\\ClusterStorage\\Volume2, what a VM gets when the host's default "
-                                       "VM path is the volume) as local, so vm_role refuses a VM that is on a CSV")
 def test_vm_stored_at_the_root_of_a_csv_can_be_clustered(lab):
     def to_volume_root(data):
         machine = next(v for v in data['vms'].values() if v['name'] == 'instance-00000004')
