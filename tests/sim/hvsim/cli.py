@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from hvsim import faults, presets
+from hvsim import faults, presets, updates
 from hvsim.cmdlets.failoverclusters import csv_used_bytes, group_state
 from hvsim.state import STATE_FILE, LabState, execution_counts
 
@@ -108,6 +108,7 @@ def snapshot(state):
             'memory_mb': node['hardware']['memory_mb'],
             'features': sorted(feature for feature, status in node['features'].items() if status.get('installed')),
             'pending_reboot': node.get('pending_reboot', False),
+            'updates_available': updates.available_count(node),
             'vm_count': len(state.vms_on(name)),
         }
     clusters = {}
@@ -202,9 +203,12 @@ def cmd_fault(args):
             print('%s is down; %d clustered roles failed over' % (args.node, len(moved)))
             for group, target in moved:
                 print('  %s -> %s' % (group, target))
-        else:
+        elif args.fault == 'node-up':
             faults.node_up(state, args.node)
             print('%s is up' % args.node)
+        else:
+            updates.arm_update_fail(state, args.node)
+            print('armed update-fail on %s: the next win_updates that installs updates on it fails' % args.node)
 
 
 def cmd_stats(args):
@@ -245,7 +249,7 @@ def parser():
 
     fault = commands.add_parser('fault', help='inject a fault')
     fault.add_argument('dir')
-    fault.add_argument('fault', choices=('node-down', 'node-up'))
+    fault.add_argument('fault', choices=('node-down', 'node-up', updates.UPDATE_FAIL))
     fault.add_argument('node')
     fault.set_defaults(func=cmd_fault)
 

@@ -2,6 +2,7 @@
 
 import uuid
 
+from hvsim import updates
 from hvsim.state import SCHEMA
 
 DOMAIN = 'corp.example.com'
@@ -66,6 +67,7 @@ def node_record(name, index, preset):
         'host_reserve_mb': HOST_RESERVE_MB,
         'features': {feature: {'installed': prepared} for feature in FEATURES},
         'pending_reboot': False,
+        'updates': updates.initial(index),
         'nics': nics,
         'vswitches': [{'name': SWITCH_NAME, 'type': 'External', 'adapters': ['Vm'], 'allow_management_os': False,
                        'embedded_teaming': False, 'bandwidth_mode': 'Weight'}] if prepared else [],
