@@ -99,7 +99,7 @@ def first_fit_decreasing(items, bins):
     Items are taken largest first (then by name, so the result is deterministic); each goes to the first bin with
     room. Returns ``(placement {name: node}, unplaced [names, largest first], free_after {node: bytes})``.
     """
-    free = {node: space for node, space in bins}
+    free = dict(bins)
     order = [node for node, _space in bins]
     placement, unplaced = {}, []
     for name, size in sorted(items, key=lambda item: (-item[1], _key(item[0]))):
