@@ -50,7 +50,7 @@ def basic_module_params(fqcn, args):
     spec = twin.load_spec(fqcn)
     choices = {name: option.pop('choices') for name, option in spec.items() if 'choices' in option}
     validation = ArgumentSpecValidator(spec).validate(dict(args))
-    if validation.errors:
+    if validation.error_messages:
         raise ModuleArgumentError(validation.errors.msg)
     params = validation.validated_parameters
     for name, allowed in sorted(choices.items()):
