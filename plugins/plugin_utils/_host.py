@@ -110,12 +110,16 @@ class WindowsHost:
             raise RunnerError('host %s' % self.name, 'the runner returned an unexpected result: %s' % error,
                               'Make sure the hyperv.cluster collection on the controller is not mixed with an '
                               'older copy.')
-        self._raise_for_defects(result, missing_ok)
+        self._raise_for_defects(result, missing_ok, _empty_reference_steps(batch, result))
         return result
 
-    def _raise_for_defects(self, result, missing_ok=()):
+    def _raise_for_defects(self, result, missing_ok=(), unbound_ok=()):
         for step in result.failed_steps:
             for error in step.errors:
+                if error.is_binding_error and step.id in unbound_ok:
+                    # The step refers to objects an earlier step did not find (e.g. Get-VM -ComputerName on the
+                    # nodes of a cluster the host is not in): it could not bind, and that is an answer.
+                    continue
                 if error.is_command_not_found and step.cmdlet not in missing_ok:
                     raise MissingCommandError(
                         'host %s' % self.name,
@@ -128,6 +132,22 @@ class WindowsHost:
                         "Windows rejected the parameters of %s: %s" % (step.cmdlet, error.message),
                         'This is a defect in hyperv.cluster; please report it with this message.',
                     )
+
+
+def _empty_reference_steps(batch, result):
+    """Ids of the read steps with a parameter that refers to a step which returned no objects.
+
+    Windows rejects an empty argument for most parameters (``[ValidateNotNullOrEmpty()]``) with a binding error. In
+    a read batch that is the expected consequence of an earlier answer, not a defect of the module."""
+    if batch.mode != 'read':
+        return set()
+    empty = {step.id for step in result if not step.output}
+    unbound = set()
+    for step in batch.steps:
+        for value in (step.get('parameters') or {}).values():
+            if isinstance(value, dict) and value.get('__ref__') in empty:
+                unbound.add(step['id'])
+    return unbound
 
 
 def _feature_for(cmdlet):

@@ -204,6 +204,46 @@ def test_binding_error_is_a_defect():
         "name 'Nmae'. This is a defect in hyperv.cluster; please report it with this message.")
 
 
+def _empty_argument_error():
+    return _error('ParameterArgumentValidationError,Microsoft.HyperV.PowerShell.Commands.GetVM',
+                  "Cannot validate argument on parameter 'ComputerName'. The argument is null, empty, or an element "
+                  "of the argument collection contains a null value.", 'InvalidData')
+
+
+def _refers_to_nodes():
+    return (Batch('read').call('nodes', 'Get-ClusterNode', select=['Name'])
+            .call('vm', 'Get-VM', {'Name': 'vm1', 'ComputerName': {'__ref__': 'nodes', 'property': 'Name'}}))
+
+
+def test_a_read_step_whose_reference_found_nothing_may_fail_to_bind():
+    """On a host that is in no cluster, Get-VM -ComputerName <the cluster's nodes> gets an empty list, which
+    [ValidateNotNullOrEmpty()] rejects: an answer (no nodes), not a defect."""
+    batch = _refers_to_nodes()
+    raw = ok_answer(batch, nodes={'status': 'error', 'errors': [_error(
+        'ClusterRpcConnection,Microsoft.FailoverClusters.PowerShell.GetClusterNodeCommand',
+        'The cluster service is not running.', 'ConnectionError')]},
+        vm={'status': 'error', 'errors': [_empty_argument_error()]})
+    result = host_for(FakeAction(raw)).read(batch)
+    assert result['vm'].errors[0].is_binding_error
+
+
+def test_a_binding_error_with_a_reference_that_found_something_is_still_a_defect():
+    batch = _refers_to_nodes()
+    raw = ok_answer(batch, nodes={'output': [{'Name': 'hv1'}]},
+                    vm={'status': 'error', 'errors': [_empty_argument_error()]})
+    with pytest.raises(CommandBindingError):
+        host_for(FakeAction(raw)).read(batch)
+
+
+def test_a_write_step_whose_reference_found_nothing_is_a_defect():
+    batch = (Batch('write').call('group', 'Get-ClusterGroup', {'Name': 'vm1'})
+             .call('owners', 'Set-ClusterOwnerNode', {'Group': {'__ref__': 'group', 'property': 'Name'},
+                                                      'Owners': ['hv1']}))
+    raw = ok_answer(batch, owners={'status': 'error', 'errors': [_empty_argument_error()]})
+    with pytest.raises(CommandBindingError):
+        host_for(FakeAction(raw)).write(batch)
+
+
 @pytest.mark.parametrize('cmdlet, feature', [
     ('Get-ClusterGroup', 'the Failover-Clustering feature with RSAT-Clustering-PowerShell'),
     ('Add-ClusterVirtualMachineRole', 'the Failover-Clustering feature with RSAT-Clustering-PowerShell'),
