@@ -160,3 +160,135 @@ def computer_unreachable(computer):
                        "was not found. The object might have been deleted. Verify that the Virtual Machine "
                        "Management service on the computer is running." % computer, 'ObjectNotFound',
                        'ObjectNotFound', computer, HYPERV_EXCEPTION)
+
+
+def vswitch_not_found(name):
+    return CmdletError('Hyper-V was unable to find a virtual switch with name "%s".' % name, 'InvalidParameter',
+                       'InvalidArgument', name, HYPERV_EXCEPTION)
+
+
+def invalid_vm_state(vm_name):
+    """A power operation the VM's current state does not allow (Save-VM of a VM that is off)."""
+    return CmdletError("The operation cannot be performed while the object is in its current state.", 'InvalidState',
+                       'InvalidOperation', vm_name, HYPERV_EXCEPTION)
+
+
+def not_enough_memory_to_start(vm_name):
+    return CmdletError("'%s' failed to start.\nNot enough memory in the system to start the virtual machine %s."
+                       % (vm_name, vm_name), 'OutOfMemory', 'ResourceUnavailable', vm_name, HYPERV_EXCEPTION)
+
+
+# --- migrations (Move-VM; cluster moves use cluster_error with the messages below) -------------------------------
+
+def _at_source(vm_name, source):
+    return "Virtual machine migration operation for '%s' failed at migration source '%s'." % (vm_name, source)
+
+
+def _at_destination(vm_name, destination):
+    return "Virtual machine migration operation for '%s' failed at migration destination '%s'." % (
+        vm_name, destination)
+
+
+def clustered_vm_move(vm_name, source):
+    return CmdletError("%s The virtual machine is a clustered role; remove it from the cluster or move it with the "
+                       "cluster." % _at_source(vm_name, source), 'InvalidOperation', 'InvalidOperation', vm_name,
+                       HYPERV_EXCEPTION)
+
+
+def migration_not_enabled(vm_name, source, host, at_source):
+    where = _at_source(vm_name, source) if at_source else _at_destination(vm_name, host)
+    return CmdletError("%s Virtual machine migration is not enabled on host '%s'. Enable it with Enable-VMMigration."
+                       % (where, host), 'NotEnabled', 'NotEnabled', vm_name, HYPERV_EXCEPTION)
+
+
+def migration_file_unreachable(vm_name, destination, path):
+    return CmdletError("%s The file '%s' is not accessible from the destination host '%s'; it is neither on an SMB "
+                       "share nor on a Cluster Shared Volume of the destination's cluster. Move the storage with "
+                       "the virtual machine (-IncludeStorage)." % (_at_destination(vm_name, destination), path,
+                                                                    destination),
+                       'ObjectNotFound', 'ObjectNotFound', path, HYPERV_EXCEPTION)
+
+
+def migration_not_enough_memory(vm_name, destination):
+    return CmdletError("%s Not enough memory in the system to start the virtual machine %s on '%s'."
+                       % (_at_destination(vm_name, destination), vm_name, destination), 'OutOfMemory',
+                       'ResourceUnavailable', vm_name, HYPERV_EXCEPTION)
+
+
+def migration_incompatible(vm_name, destination, messages):
+    """The VM cannot run on the destination (Compare-VM's incompatibilities, joined)."""
+    return CmdletError("%s %s" % (_at_destination(vm_name, destination), ' '.join(messages)), 'InvalidOperation',
+                       'InvalidOperation', vm_name, HYPERV_EXCEPTION)
+
+
+def migration_failed(vm_name, source, destination):
+    """The migration itself failed (an armed migration-fail fault); the VM is unchanged on its source."""
+    return CmdletError("%s The virtual machine migration to '%s' failed; the virtual machine keeps running on the "
+                       "source. (Virtual machine migration failed.)" % (_at_source(vm_name, source), destination),
+                       'OperationFailed', 'NotSpecified', vm_name, HYPERV_EXCEPTION)
+
+
+def migration_timed_out(vm_name, source, seconds):
+    return CmdletError("%s The operation timed out after %d seconds; the virtual machine keeps running on the source."
+                       % (_at_source(vm_name, source), seconds), 'OperationTimeout', 'OperationTimeout', vm_name,
+                       HYPERV_EXCEPTION)
+
+
+def migration_connection_lost(vm_name, source, host):
+    """A host of the migration lost power mid-migration."""
+    return CmdletError("%s The connection to '%s' was lost during the migration: the remote procedure call failed."
+                       % (_at_source(vm_name, source), host), 'OperationFailed', 'ConnectionError', vm_name,
+                       HYPERV_EXCEPTION)
+
+
+# --- cluster moves and node maintenance (FailoverClusters) --------------------------------------------------------
+
+def role_move_failed(cmdlet, role, node, reason, category='InvalidOperation'):
+    """A clustered role that could not move to ``node``; ``reason`` is the inner error's text."""
+    return cluster_error(cmdlet, "An error occurred while moving the clustered role '%s' to node '%s'.\n    %s"
+                         % (role, node, reason), category, role)
+
+
+def node_cannot_host_role(cmdlet, role, node, node_state):
+    return role_move_failed(cmdlet, role, node, "The cluster node is %s: the node is not in a state to host the "
+                            "role." % node_state.lower())
+
+
+def role_move_in_progress(cmdlet, role):
+    # ERROR_CLUSTER_GROUP_MOVING (5908)
+    return cluster_error(cmdlet, "An error occurred while moving the clustered role '%s'.\n    The group is unable to "
+                         "accept the request since it is moving to another node." % role, 'ResourceBusy', role)
+
+
+def no_node_for_role(cmdlet, role):
+    return cluster_error(cmdlet, "An error occurred while moving the clustered role '%s'.\n    No cluster node is Up "
+                         "with enough free memory to host the role." % role, 'ResourceUnavailable', role)
+
+
+def not_a_vm_role(cmdlet, role):
+    return cluster_error(cmdlet, "The clustered role '%s' is not a virtual machine role." % role, 'InvalidArgument',
+                         role)
+
+
+def cluster_node_down(cmdlet, node):
+    # ERROR_CLUSTER_NODE_DOWN (5050)
+    return cluster_error(cmdlet, "An error occurred on cluster node '%s'.\n    The cluster node is down." % node,
+                         'InvalidOperation', node)
+
+
+def drain_source_lost(cmdlet, node):
+    return cluster_error(cmdlet, "An error occurred while draining cluster node '%s'.\n    The node lost power during "
+                         "the drain; its roles failed over." % node, 'ConnectionError', node)
+
+
+def drain_target_not_ready(cmdlet, node, target, target_state):
+    return cluster_error(cmdlet, "An error occurred while draining cluster node '%s' to node '%s'.\n    The cluster "
+                         "node is %s: the node is not in a state to host the role." % (node, target,
+                                                                                       target_state.lower()),
+                         'InvalidOperation', target)
+
+
+def vm_name_ambiguous(name, computer):
+    return CmdletError("The operation cannot be performed because more than one virtual machine named '%s' exists on "
+                       "'%s'. Specify the virtual machine with -VM." % (name, computer), 'InvalidParameter',
+                       'InvalidArgument', name, HYPERV_EXCEPTION)

@@ -1,12 +1,7 @@
-"""Fault injection: what happens to a lab when a node crashes or comes back."""
+"""Fault injection: what happens to a lab when a node crashes or comes back, and faults armed for migrations."""
 
-from hvsim.cmdlets.failoverclusters import member_key
-
-
-def _free_memory_mb(state, node_name):
-    node = state.node(node_name)
-    used = sum(vm['memory_mb'] for vm in state.vms_on(node_name) if vm['state'] in ('Running', 'Paused'))
-    return node['hardware']['memory_mb'] - node.get('host_reserve_mb', 0) - used
+from hvsim import migration
+from hvsim.migration import FAULT_KINDS, Capacity, member_key, place
 
 
 def has_quorum(cluster):
@@ -28,9 +23,12 @@ def node_down(state, node_name):
     cluster = state.cluster_of(node['name'])
     if cluster is None:
         return []
-    cluster['nodes'][member_key(cluster, node['name'])]['state'] = 'Down'
+    key = member_key(cluster, node['name'])
+    cluster['nodes'][key]['state'] = 'Down'
+    migration.forget_node(cluster, key)
     if not has_quorum(cluster):
         cluster['quorum']['lost'] = True
+        migration.abort_all(cluster)
         return []
     _move_csvs(cluster, node['name'])
     return _fail_over(state, cluster, node['name'])
@@ -45,30 +43,24 @@ def _move_csvs(cluster, failed_node):
 
 
 def _fail_over(state, cluster, failed_node):
+    """The failed node's roles go, highest priority first, where migration.place puts them; a role that fits nowhere
+    stays on the failed node, offline."""
     moved = []
+    capacity = Capacity(state)
     groups = [group for group in cluster['groups'].values()
               if (group.get('owner') or '').lower() == failed_node.lower()]
     groups.sort(key=lambda group: -group.get('priority', 2000))
     for group in groups:
-        up = [name for name, member in cluster['nodes'].items() if member['state'] == 'Up']
-        if not up:
+        if not migration.up_nodes(cluster):
             break
-        vm = state.vms.get(group.get('vm_id')) if group.get('vm_id') else None
-        need = vm['memory_mb'] if vm else 0
-        fits = [name for name in up if _free_memory_mb(state, name) >= need]
-        if not fits:
-            continue  # nowhere to run it: the role stays on the failed node, offline
-        # Preferred owners are an order of preference (Set-ClusterOwnerNode: "specifies the order of preference
-        # among owner nodes for a clustered role"), not a restriction: the first one listed that is Up and has room
-        # takes the role; when none can, any other node can.
-        preferred = [member_key(cluster, name) for name in (group.get('preferred_owners') or [])]
-        listed = [name for name in preferred if name in fits]
-        target = listed[0] if listed else max(fits, key=lambda name: _free_memory_mb(state, name))
+        vm = migration.role_vm(state, group)
+        target = place(cluster, group, vm['memory_mb'] if vm else 0, capacity)
+        if target is None:
+            continue
         group['owner'] = target
         if vm is not None:
-            vm['host'] = target
             # No Auto Start (priority 0) roles are moved but left offline.
-            vm['state'] = 'Running' if group.get('priority', 2000) > 0 else 'Off'
+            capacity.relocate(vm, target, 'Running' if group.get('priority', 2000) > 0 else 'Off')
         moved.append((group['name'], target))
     return moved
 
@@ -85,3 +77,28 @@ def node_up(state, node_name):
             member['state'] = 'Up'
         if cluster['quorum'].get('lost') and has_quorum(cluster):
             cluster['quorum'].pop('lost', None)
+
+
+# --- faults armed for the next migration (consumed by migration.take_fault) -----------------------------------------
+
+def armed(state):
+    """The armed faults, in arming order: [{"kind", "node"}]."""
+    return [dict(fault) for fault in state.data.get('faults') or []]
+
+
+def arm(state, kind, node_name):
+    if kind not in FAULT_KINDS:
+        raise ValueError('unknown migration fault %s (one of %s)' % (kind, ', '.join(FAULT_KINDS)))
+    node = state.node(node_name)
+    if node is None:
+        raise ValueError('no node %s in the lab' % node_name)
+    fault = {'kind': kind, 'node': node['name']}
+    state.data.setdefault('faults', []).append(fault)
+    return fault
+
+
+def clear(state):
+    """Disarm every armed fault; returns how many there were."""
+    count = len(state.data.get('faults') or [])
+    state.data['faults'] = []
+    return count

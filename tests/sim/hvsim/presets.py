@@ -13,6 +13,7 @@ VM_DISK_BYTES = 4 * GIB          # thin-provisioned VHDX in use per VM
 VM_MEMORY_MB = 2048
 NODE_MEMORY_MB = 393216          # 384 GiB
 HOST_RESERVE_MB = 4096
+CPU_GENERATION = 3               # processor generation of a node (Compare-VM: a lower one needs compatibility mode)
 SWITCH_NAME = 'External'
 CLUSTER_NETWORKS = (
     # name, address, role, metric
@@ -57,7 +58,7 @@ def node_record(name, index, preset):
                'edition': 'ServerDatacenter'},
         'hardware': {
             'manufacturer': 'Contoso', 'model': 'HV-2U', 'memory_mb': NODE_MEMORY_MB, 'logical_processors': 64,
-            'cpu_vendor': 'GenuineIntel',
+            'cpu_vendor': 'GenuineIntel', 'cpu_generation': CPU_GENERATION,
             'processors': [{'name': 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz', 'slat': True,
                             'vm_monitor_mode_extensions': True, 'virtualization_firmware_enabled': True}
                            for _socket in range(2)],
@@ -116,12 +117,14 @@ def cluster_record(name, node_names, vm_count):
                       'id': _uuid(name, 'network', net_name)} for net_name, address, role, metric in CLUSTER_NETWORKS],
         'groups': {
             'Cluster Group': {'name': 'Cluster Group', 'id': _uuid(name, 'group', 'core'), 'type': 'Cluster',
-                              'owner': first, 'priority': 3000, 'preferred_owners': [], 'resources': [
-                                  'Cluster Name', 'Cluster IP Address']},
+                              'owner': first, 'priority': 3000, 'preferred_owners': [], 'auto_failback_type': 0,
+                              'drained_from': None, 'resources': ['Cluster Name', 'Cluster IP Address']},
             'Available Storage': {'name': 'Available Storage', 'id': _uuid(name, 'group', 'storage'),
                                   'type': 'AvailableStorage', 'owner': first, 'priority': 2000,
-                                  'preferred_owners': [], 'resources': []},
+                                  'preferred_owners': [], 'auto_failback_type': 0, 'drained_from': None,
+                                  'resources': []},
         },
+        'pending': [],
     }
 
 
@@ -131,7 +134,16 @@ def vm_record(name, host, path_root, number, memory_mb=VM_MEMORY_MB):
         'id': _uuid('vm', name), 'name': name, 'host': host, 'state': 'Running', 'memory_mb': memory_mb,
         'processor_count': 2, 'generation': 2, 'version': '10.0', 'path': path,
         'vhds': ['%s\\Virtual Hard Disks\\%s.vhdx' % (path, name)], 'disk_bytes': VM_DISK_BYTES,
-        'nics': [{'switch': SWITCH_NAME, 'mac': '00155D%06X' % number}],
+        'nics': [{'switch': SWITCH_NAME, 'mac': '00155D%06X' % number}], 'processor_compatibility': False,
+    }
+
+
+def vm_group(vm, owner):
+    """The cluster group of a clustered VM role, as Add-ClusterVirtualMachineRole creates it."""
+    return {
+        'name': vm['name'], 'id': vm['id'], 'type': 'VirtualMachine', 'owner': owner, 'priority': 2000,
+        'preferred_owners': [], 'vm_id': vm['id'], 'auto_failback_type': 0, 'drained_from': None,
+        'resources': ['Virtual Machine %s' % vm['name'], 'Virtual Machine Configuration %s' % vm['name']],
     }
 
 
@@ -170,6 +182,7 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
         'nodes': {name: node_record(name, index, preset) for index, name in enumerate(node_names, start=1)},
         'clusters': {},
         'vms': {},
+        'faults': [],
     }
     if preset in ('prepared', 'clustered'):
         data['domain']['computers'] = [name.upper() for name in node_names]
@@ -188,11 +201,7 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
             vm = vm_record('instance-%08x' % (index + 1), host, volume, index + 1)
             data['vms'][vm['id']] = vm
             if index < clustered_vms:
-                cluster['groups'][vm['name']] = {
-                    'name': vm['name'], 'id': vm['id'], 'type': 'VirtualMachine', 'owner': host, 'priority': 2000,
-                    'preferred_owners': [], 'vm_id': vm['id'],
-                    'resources': ['Virtual Machine %s' % vm['name'], 'Virtual Machine Configuration %s' % vm['name']],
-                }
+                cluster['groups'][vm['name']] = vm_group(vm, host)
         for index in range(local_vms):
             host = node_names[index % nodes]
             vm = vm_record('local-%04d' % (index + 1), host, 'D:\\Hyper-V', vms + index + 1)

@@ -9,10 +9,15 @@ case-insensitively):
                       "nics", "vswitches", "vmhost", "cluster"}},
      "clusters": {name: {"name", "id", "domain", "nodes": {node: {"id", "state", "drain_status"}}, "quorum",
                          "csvs": {resource name: {...}}, "available_disks", "networks", "groups": {name: {...}},
-                         "next_disk_number"}},
+                         "next_disk_number", "pending": [...]}},
      "vms": {id: {"id", "name", "host", "state", "memory_mb", "processor_count", "generation", "path",
-                  "vhds": [...], "nics": [{"switch"}]}},
+                  "vhds": [...], "nics": [{"switch"}], "processor_compatibility"}},
+     "faults": [{"kind", "node"}],
      }
+
+Keys added after schema 1 was first written are optional (readers use defaults), so older labs still load: node
+``hardware.cpu_generation``, VM ``processor_compatibility``, group ``drained_from`` and ``auto_failback_type``, cluster
+``pending`` (moves and drains in progress, see migration.py) and the armed ``faults`` (see faults.py).
 
 Remote executions are appended to ``executions.log`` (one JSON line each: node, mode, cmdlets) rather than kept in
 the state, so that a read never rewrites the state file.
@@ -105,6 +110,35 @@ class LabState:
     def cluster_of(self, node_name):
         node = self.node(node_name)
         return self.cluster(node['cluster']) if node and node.get('cluster') else None
+
+    def computer(self, name):
+        """The node a computer name (short or FQDN, any case) designates, or None."""
+        if not name:
+            return None
+        node = self.node(name)
+        if node is not None:
+            return node
+        lowered = str(name).lower()
+        for candidate in self.nodes.values():
+            if lowered == (candidate.get('fqdn') or '').lower():
+                return candidate
+        return None
+
+    def reach_cluster(self, name):
+        """``(cluster, node)`` for a name that reaches a cluster: its name (short or FQDN) or the name (short or FQDN)
+        of one of its nodes, through which it is then reached (``node`` is None when the cluster was named)."""
+        cluster = self.cluster(name)
+        if cluster is None and name and '.' in str(name):
+            short, _dot, suffix = str(name).partition('.')
+            candidate = self.cluster(short)
+            if candidate is not None and suffix.lower() == (candidate.get('domain') or '').lower():
+                cluster = candidate
+        if cluster is not None:
+            return cluster, None
+        node = self.computer(name)
+        if node is not None and node.get('cluster'):
+            return self.cluster(node['cluster']), node
+        return None, None
 
     def vms_on(self, node_name):
         lowered = node_name.lower()
