@@ -8,7 +8,7 @@ import json
 import re
 import time
 
-from hvsim import errors, reference
+from hvsim import errors, migration, reference
 from hvsim.cmdlets import IMPLEMENTATIONS, MODULE_FEATURES, load_all
 from hvsim.psobject import PSObject, property_path, to_plain
 from hvsim.state import LabState, record_execution
@@ -83,6 +83,8 @@ def _invoke(state, node, step, raw_outputs, whatif):
         raise errors.command_not_found(cmdlet)
     parameters = {name: _resolve(value, raw_outputs) for name, value in (step.get('parameters') or {}).items()}
     _set_name, bound = reference.bind(cmdlet, parameters)
+    # Moves and drains that returned before they were done complete when a cmdlet next reaches their cluster.
+    migration.settle(state, migration.clusters_reached(state, node, cmdlet, bound))
     ctx = Context(state, node, cmdlet, whatif)
     output = IMPLEMENTATIONS[cmdlet](ctx, **bound)
     return list(output or []), ctx.errors, ctx.simulated_ms
@@ -154,7 +156,20 @@ def run_batch(lab_dir, node, parameters, check_mode):
                         'System.ArgumentException,Microsoft.PowerShell.Commands.ConvertFromJsonCommand',
                         'NotSpecified', 'System.ArgumentException')
     # A read batch only takes a shared lock and never rewrites the state: reading a lab of 8,000 VMs stays cheap.
-    with LabState.open(lab_dir, write=batch.get('mode') == 'write') as state:
+    # Unless a move or drain is waiting to complete (migration.settle): then its cmdlets change the state.
+    outcome = _run_locked(lab_dir, node, batch, check_mode, write=batch.get('mode') == 'write')
+    if outcome is _NEEDS_WRITE_LOCK:
+        outcome = _run_locked(lab_dir, node, batch, check_mode, write=True)
+    return outcome
+
+
+_NEEDS_WRITE_LOCK = object()
+
+
+def _run_locked(lab_dir, node, batch, check_mode, write):
+    with LabState.open(lab_dir, write=write) as state:
+        if not write and migration.has_settleable(state):
+            return _NEEDS_WRITE_LOCK
         node_data = state.node(node)
         if node_data is None:
             return _failure('hvsim: no node %s in the lab at %s' % (node, lab_dir))

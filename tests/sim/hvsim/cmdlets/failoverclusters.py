@@ -7,20 +7,28 @@ ClusterGroupState Online/Offline/Failed/PartialOnline/Pending, ClusterQuorumType
 
 import fnmatch
 
-from hvsim import errors
+from hvsim import errors, migration
 from hvsim.cmdlets import cmdlet
+from hvsim.migration import group_key, member_key
+from hvsim.presets import vm_group
 from hvsim.psobject import PSObject
 
 VALID_PRIORITIES = (0, 1000, 2000, 3000)
 CORE_GROUPS = ('Cluster Group', 'Available Storage')
+VALID_AUTO_FAILBACK_TYPES = (0, 1)     # ClusterGroupAutoFailbackType: PreventFailback, AllowFailback
 
 
 # --- lookups ------------------------------------------------------------------------------------------------------
 
 def target_cluster(ctx, name=None):
-    """The cluster a cmdlet acts on: -Cluster NAME, else the cluster of the node it runs on."""
+    """The cluster a cmdlet acts on: -Cluster NAME, else the cluster of the node it runs on.
+
+    NAME is the cluster's name or the name (short or FQDN) of one of its nodes, which must then be on to answer.
+    """
     if name:
-        cluster = ctx.state.cluster(name)
+        cluster, via = ctx.state.reach_cluster(name)
+        if via is not None and via.get('power') != 'on':
+            cluster = None
         if cluster is None or cluster['quorum'].get('lost') or not any(
                 ctx.state.node(n) and ctx.state.node(n).get('power') == 'on' for n in cluster['nodes']):
             raise errors.cluster_not_found(name)
@@ -30,22 +38,6 @@ def target_cluster(ctx, name=None):
         # No cluster here, or the cluster lost quorum and its service stopped on the surviving nodes.
         raise errors.cluster_service_not_running(ctx.cmdlet)
     return cluster
-
-
-def member_key(cluster, node_name):
-    lowered = str(node_name).lower()
-    for key in cluster['nodes']:
-        if key.lower() == lowered:
-            return key
-    return None
-
-
-def group_key(cluster, name):
-    lowered = str(name).lower()
-    for key in cluster['groups']:
-        if key.lower() == lowered:
-            return key
-    return None
 
 
 def vm_of_group(ctx, group):
@@ -118,6 +110,11 @@ def group_object(ctx, cluster, key):
             raise errors.cluster_error('Set', 'The parameter is incorrect', 'InvalidArgument', key)
         group['priority'] = value
 
+    def set_auto_failback_type(value):
+        if not isinstance(value, int) or isinstance(value, bool) or value not in VALID_AUTO_FAILBACK_TYPES:
+            raise errors.cluster_error('Set', 'The parameter is incorrect', 'InvalidArgument', key)
+        group['auto_failback_type'] = value
+
     return PSObject('Microsoft.FailoverClusters.PowerShell.ClusterGroup', {
         'Name': group['name'],
         'OwnerNode': owner_node_object(ctx, cluster, group.get('owner')),
@@ -131,7 +128,7 @@ def group_object(ctx, cluster, key):
         'FailoverThreshold': 4294967295,
         'FailoverPeriod': 6,
         'PersistentState': 1,
-    }, setters={'Priority': set_priority})
+    }, setters={'Priority': set_priority, 'AutoFailbackType': set_auto_failback_type})
 
 
 def csv_used_bytes(ctx, csv):
@@ -341,11 +338,7 @@ def add_cluster_virtual_machine_role(ctx, VMName=None, VirtualMachine=None, VMId
         raise errors.cluster_error('Add-ClusterVirtualMachineRole',
                                    "An error occurred while creating cluster group '%s'.\n    The cluster group "
                                    "already exists." % group_name, 'ResourceExists', group_name)
-    cluster['groups'][group_name] = {
-        'name': group_name, 'id': vm['id'], 'type': 'VirtualMachine', 'owner': member_key(cluster, vm['host']),
-        'priority': 2000, 'preferred_owners': [], 'vm_id': vm['id'],
-        'resources': ['Virtual Machine %s' % vm['name'], 'Virtual Machine Configuration %s' % vm['name']],
-    }
+    cluster['groups'][group_name] = dict(vm_group(vm, member_key(cluster, vm['host'])), name=group_name)
     return [group_object(ctx, cluster, group_name)]
 
 
@@ -378,3 +371,170 @@ def remove_cluster_group(ctx, Name=None, VMId=None, Force=False, RemoveResources
             continue
         del cluster['groups'][key]
     return []
+
+
+# --- moves and node maintenance (tests/sim/MIGRATION.md) ----------------------------------------------------------
+
+def _names_of(objects):
+    """Names of pipeline objects (ClusterGroup, ClusterNode...) or plain strings passed as -InputObject."""
+    items = objects if isinstance(objects, list) else [objects]
+    return [item.get('Name') if isinstance(item, PSObject) else str(item) for item in items if item is not None]
+
+
+def _role_key(ctx, cluster, name, vm_id, input_object, cmdlet_name):
+    if vm_id:
+        keys = [key for key, group in cluster['groups'].items() if group.get('vm_id') == vm_id]
+        if not keys:
+            raise errors.cluster_object_not_found(cmdlet_name, 'group', vm_id)
+        return keys[0]
+    if not name and input_object:
+        name = (_names_of(input_object) or [None])[0]
+    if not name:
+        raise errors.cluster_error(cmdlet_name, 'Specify the clustered role to move: -Name, -VMId or -InputObject.',
+                                   'InvalidArgument')
+    key = group_key(cluster, name)
+    if key is None:
+        raise errors.cluster_object_not_found(cmdlet_name, 'group', name)
+    return key
+
+
+def _node_keys(ctx, cluster, names, input_object, cmdlet_name):
+    """Cluster members named by -Name (short or FQDN) or -InputObject; the local node by default."""
+    names = list(names or []) or _names_of(input_object or []) or [ctx.node_name]
+    keys = []
+    for name in names:
+        node = ctx.state.computer(name)
+        key = member_key(cluster, node['name']) if node else None
+        if key is None:
+            raise errors.cluster_object_not_found(cmdlet_name, 'node', name)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _pending_move(key, source, target, migration_type, fault):
+    hung = fault == 'migration-timeout'
+    return {'op': 'move', 'group': key, 'source': source, 'target': target, 'type': migration_type, 'hung': hung,
+            'fault': None if hung else fault}
+
+
+@cmdlet('Move-ClusterVirtualMachineRole')
+def move_cluster_virtual_machine_role(ctx, Name=None, Node=None, MigrationType=None, Wait=None, Cancel=False,
+                                      IgnoreLocked=False, VMId=None, Cluster=None, InputObject=None):
+    cmdlet_name = 'Move-ClusterVirtualMachineRole'
+    cluster = target_cluster(ctx, Cluster)
+    key = _role_key(ctx, cluster, Name, VMId, InputObject, cmdlet_name)
+    group = cluster['groups'][key]
+    if group['type'] != 'VirtualMachine':
+        raise errors.not_a_vm_role(cmdlet_name, key)
+    if Cancel:
+        # The VM stays online on the source; there is nothing to cancel once a move is done.
+        migration.cancel_move(cluster, key)
+        return [group_object(ctx, cluster, key)]
+    if migration.move_in_progress(cluster, key) is not None:
+        raise errors.role_move_in_progress(cmdlet_name, key)
+    source = group.get('owner')
+    migration_type = MigrationType or 'Live'
+    capacity = migration.Capacity(ctx.state)
+    need = migration.role_need_mb(ctx.state, group, migration_type)
+    if Node:
+        target = member_key(cluster, (ctx.state.computer(Node) or {}).get('name', Node))
+        if target is None:
+            raise errors.cluster_object_not_found(cmdlet_name, 'node', Node)
+        if migration.same(target, source):
+            return [group_object(ctx, cluster, key)]
+        if cluster['nodes'][target]['state'] != 'Up':
+            raise errors.node_cannot_host_role(cmdlet_name, key, target, cluster['nodes'][target]['state'])
+    else:
+        # The cluster picks the destination as a failover does.
+        target = migration.place(cluster, group, need, capacity, exclude=[source] if source else [])
+        if target is None:
+            raise errors.no_node_for_role(cmdlet_name, key)
+    vm = migration.role_vm(ctx.state, group)
+    vm_name = vm['name'] if vm else key
+    if need and capacity.free(target) < need:
+        raise migration.role_move_error(cmdlet_name, key, vm_name, source, target, migration.Outcome(False, 'memory'))
+    fault = migration.take_fault(ctx.state, source, target)
+    if Wait == 0:
+        # Returns once initiated; the move completes at the next cmdlet call on the cluster (migration.settle).
+        migration.pending(cluster).append(_pending_move(key, source, target, migration_type, fault))
+        return [group_object(ctx, cluster, key)]
+    if fault == 'migration-timeout':
+        if Wait is not None and Wait > 0:
+            # Returns after -Wait seconds with the move in progress: the role is still the source's, online.
+            migration.pending(cluster).append(_pending_move(key, source, target, migration_type, fault))
+            ctx.simulated_ms += Wait * 1000
+            return [group_object(ctx, cluster, key)]
+        ctx.simulated_ms += migration.UNBOUNDED_TIMEOUT_S * 1000
+        raise migration.role_move_error(cmdlet_name, key, vm_name, source, target, migration.Outcome(False, 'timeout'))
+    outcome = migration.move_role(ctx.state, cluster, key, target, migration_type, capacity, fault=fault)
+    ctx.simulated_ms += outcome.ms
+    if not outcome.ok:
+        raise migration.role_move_error(cmdlet_name, key, vm_name, source, target, outcome)
+    return [group_object(ctx, cluster, key)]
+
+
+@cmdlet('Suspend-ClusterNode')
+def suspend_cluster_node(ctx, Name=None, Drain=False, ForceDrain=False, Wait=False, TargetNode=None, Cluster=None,
+                         InputObject=None):
+    cmdlet_name = 'Suspend-ClusterNode'
+    cluster = target_cluster(ctx, Cluster)
+    keys = _node_keys(ctx, cluster, Name, InputObject, cmdlet_name)
+    target = None
+    if TargetNode:
+        target = member_key(cluster, (ctx.state.computer(TargetNode) or {}).get('name', TargetNode))
+        if target is None:
+            raise errors.cluster_object_not_found(cmdlet_name, 'node', TargetNode)
+    output = []
+    for key in keys:
+        member = cluster['nodes'][key]
+        if member['state'] == 'Paused':
+            output.append(node_object(ctx, cluster, key))
+            continue
+        if member['state'] != 'Up':
+            raise errors.cluster_node_down(cmdlet_name, key)
+        draining = Drain or ForceDrain
+        if draining and target is not None:
+            target_state = 'Paused' if migration.same(target, key) else cluster['nodes'][target]['state']
+            if target_state != 'Up':
+                raise errors.drain_target_not_ready(cmdlet_name, key, target, target_state)
+        member['state'] = 'Paused'
+        if draining and Wait:
+            status, elapsed, lost = migration.drain(ctx.state, cluster, key, target, ForceDrain)
+            ctx.simulated_ms += elapsed
+            member['drain_status'] = 'Failed' if lost else status
+            if lost:
+                raise errors.drain_source_lost(cmdlet_name, key)
+        elif draining:
+            # Returns at once; the roles move at the next cmdlet call on the cluster (migration.settle).
+            member['drain_status'] = 'InProgress'
+            migration.pending(cluster).append({'op': 'drain', 'node': key, 'target': target,
+                                               'force': bool(ForceDrain)})
+        output.append(node_object(ctx, cluster, key))
+    return output
+
+
+@cmdlet('Resume-ClusterNode')
+def resume_cluster_node(ctx, Name=None, Failback=None, Cluster=None, InputObject=None):
+    cmdlet_name = 'Resume-ClusterNode'
+    cluster = target_cluster(ctx, Cluster)
+    output = []
+    for key in _node_keys(ctx, cluster, Name, InputObject, cmdlet_name):
+        member = cluster['nodes'][key]
+        if member['state'] == 'Down':
+            raise errors.cluster_node_down(cmdlet_name, key)
+        if member['state'] == 'Paused':
+            member['state'] = 'Up'
+            member['drain_status'] = 'NotInitiated'
+            # NoFailback (the default) moves nothing back; Policy only roles whose AutoFailbackType is 1.
+            policy_only = Failback != 'Immediate'
+            elapsed, failures = migration.fail_back(ctx.state, cluster, key, policy_only,
+                                                    move=Failback in ('Immediate', 'Policy'))
+            ctx.simulated_ms += elapsed
+            for role, outcome in failures:
+                group = cluster['groups'][role]
+                vm = migration.role_vm(ctx.state, group)
+                ctx.write_error(migration.role_move_error(cmdlet_name, role, vm['name'] if vm else role,
+                                                          group.get('owner'), key, outcome))
+        output.append(node_object(ctx, cluster, key))
+    return output
