@@ -9,6 +9,7 @@ import sys
 import yaml
 
 from hvsim import faults, presets, updates
+from hvsim.migration import FAULT_KINDS
 from hvsim.cmdlets.failoverclusters import csv_used_bytes, group_state
 from hvsim.state import STATE_FILE, LabState, execution_counts
 
@@ -139,7 +140,7 @@ def snapshot(state):
             'clustered': bool(cluster) and any(group.get('vm_id') == vm['id'] for group in cluster['groups'].values()),
         }
     return {'schema': state.data['schema'], 'domain': state.data['domain']['name'], 'nodes': nodes,
-            'clusters': clusters, 'vms': vms}
+            'clusters': clusters, 'vms': vms, 'faults': faults.armed(state)}
 
 
 def print_summary(data, out):
@@ -162,6 +163,8 @@ def print_summary(data, out):
                                                                    group['priority']))
         if len(roles) > 20:
             out.write('    ... %d more\n' % (len(roles) - 20))
+    armed = data.get('faults') or []
+    out.write('armed faults: %s\n' % (', '.join('%s %s' % (fault['kind'], fault['node']) for fault in armed) or 'none'))
     out.write('vms: %d (%d clustered)\n' % (len(data['vms']), sum(1 for vm in data['vms'].values() if vm['clustered'])))
 
 
@@ -194,8 +197,19 @@ def cmd_show(args):
         print_summary(data, sys.stdout)
 
 
+FAULT_EFFECTS = {
+    'migration-fail': 'the next migration to %s fails',
+    'migration-timeout': 'the next migration to %s hangs',
+    'node-down-during-migration': '%s loses power during the next migration to it',
+    'source-down-during-migration': '%s loses power during the next migration from it',
+}
+
+
 def cmd_fault(args):
     with LabState.open(args.dir) as state:
+        if args.fault == 'clear':
+            print('%d armed faults cleared' % faults.clear(state))
+            return
         if state.node(args.node) is None:
             sys.exit('lab: no node %s in the lab' % args.node)
         if args.fault == 'node-down':
@@ -206,9 +220,12 @@ def cmd_fault(args):
         elif args.fault == 'node-up':
             faults.node_up(state, args.node)
             print('%s is up' % args.node)
-        else:
+        elif args.fault == updates.UPDATE_FAIL:
             updates.arm_update_fail(state, args.node)
             print('armed update-fail on %s: the next win_updates that installs updates on it fails' % args.node)
+        else:
+            fault = faults.arm(state, args.fault, args.node)
+            print('armed %s on %s: %s' % (fault['kind'], fault['node'], FAULT_EFFECTS[fault['kind']] % fault['node']))
 
 
 def cmd_stats(args):
@@ -247,10 +264,10 @@ def parser():
     show.add_argument('--json', action='store_true')
     show.set_defaults(func=cmd_show)
 
-    fault = commands.add_parser('fault', help='inject a fault')
+    fault = commands.add_parser('fault', help='inject a fault, arm one for the next migration, or clear armed ones')
     fault.add_argument('dir')
-    fault.add_argument('fault', choices=('node-down', 'node-up', updates.UPDATE_FAIL))
-    fault.add_argument('node')
+    fault.add_argument('fault', choices=('node-down', 'node-up') + FAULT_KINDS + (updates.UPDATE_FAIL, 'clear'))
+    fault.add_argument('node', nargs='?', help='the node (every kind but clear)')
     fault.set_defaults(func=cmd_fault)
 
     stats = commands.add_parser('stats', help='remote executions per node')
@@ -261,7 +278,10 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    if args.command == 'fault' and (args.fault == 'clear') == (args.node is not None):
+        top.error('fault clear takes no NODE' if args.node is not None else 'fault %s needs a NODE' % args.fault)
     try:
         args.func(args)
     except FileNotFoundError as error:

@@ -153,6 +153,7 @@ def test_show_json_documented_keys(cli_lab):
     assert data['vms']['instance-00000003']['clustered'] is True
     assert data['vms']['instance-00000004']['clustered'] is False
     assert data['vms']['local-0001']['storage'] == 'local'
+    assert data['faults'] == []
 
 
 def test_show_summary(cli_lab):
@@ -161,6 +162,7 @@ def test_show_summary(cli_lab):
     assert 'cluster hvc1: nodes hv1=Up, hv2=Up; quorum Majority + file_share witness' in text
     assert 'instance-00000001' in text
     assert text.rstrip().endswith('vms: 7 (3 clustered)')
+    assert 'armed faults: none' in text
 
 
 # --- fault --------------------------------------------------------------------------------------------------------
@@ -191,6 +193,75 @@ def test_fault_on_an_unknown_node(cli_lab):
     process = lab_cli('fault', directory, 'node-down', 'hv9')
     assert process.returncode != 0
     assert process.stderr.strip() == 'lab: no node hv9 in the lab'
+
+
+MIGRATION_FAULTS = ('migration-fail', 'migration-timeout', 'node-down-during-migration',
+                    'source-down-during-migration')
+
+
+def test_migration_faults_are_armed_listed_and_cleared(tmp_path):
+    directory = tmp_path / 'lab'
+    lab_cli('create', directory, '--nodes', 3, '--vms', 3, '--clustered-vms', 3, check=True)
+    expected = []
+    for kind, node in zip(MIGRATION_FAULTS, ('hv2', 'HV3', 'hv1', 'hv2')):
+        process = lab_cli('fault', directory, kind, node, check=True)
+        assert process.stdout.startswith('armed %s on %s: ' % (kind, node.lower()))
+        expected.append({'kind': kind, 'node': node.lower()})
+    data = show_json(directory)
+    assert data['faults'] == expected
+    # Arming changes nothing else: every node is still up, no VM moved.
+    assert {node['state'] for node in data['nodes'].values()} == {'Up'}
+    assert [vm['host'] for vm in data['vms'].values()] == ['hv1', 'hv2', 'hv3']
+    text = lab_cli('show', directory, check=True).stdout
+    assert ('armed faults: migration-fail hv2, migration-timeout hv3, node-down-during-migration hv1, '
+            'source-down-during-migration hv2') in text
+    assert lab_cli('fault', directory, 'clear', check=True).stdout.strip() == '4 armed faults cleared'
+    assert show_json(directory)['faults'] == []
+    assert lab_cli('fault', directory, 'clear', check=True).stdout.strip() == '0 armed faults cleared'
+
+
+def test_an_armed_fault_is_consumed_by_the_first_migration_it_applies_to(tmp_path):
+    directory = tmp_path / 'lab'
+    lab_cli('create', directory, '--nodes', 3, '--vms', 3, '--clustered-vms', 3, check=True)
+    lab_cli('fault', directory, 'migration-fail', 'hv3', check=True)
+    lab_cli('fault', directory, 'migration-fail', 'hv2', check=True)
+
+    def move(node):
+        batch = {'protocol': 1, 'mode': 'write', 'calls': [{
+            'op': 'call', 'id': 'move', 'cmdlet': 'Move-ClusterVirtualMachineRole',
+            'parameters': {'Name': 'instance-00000001', 'Node': node}, 'select': ['OwnerNode']}]}
+        outcome = runner.run_batch(str(directory), 'hv1', {'BatchJson': json.dumps(batch)}, False)
+        return outcome['result']['calls'][0]
+
+    step = move('hv2')
+    assert step['status'] == 'error'
+    assert show_json(directory)['faults'] == [{'kind': 'migration-fail', 'node': 'hv3'}]
+    assert show_json(directory)['vms']['instance-00000001']['host'] == 'hv1'
+    assert move('hv2')['output'] == [{'OwnerNode': 'hv2'}]       # the fault was used up
+    assert show_json(directory)['faults'] == [{'kind': 'migration-fail', 'node': 'hv3'}]
+
+
+@pytest.mark.parametrize('args, message', [
+    (['fault', '{dir}', 'migration-fail'], 'fault migration-fail needs a NODE'),
+    (['fault', '{dir}', 'source-down-during-migration'], 'fault source-down-during-migration needs a NODE'),
+    (['fault', '{dir}', 'node-down'], 'fault node-down needs a NODE'),
+    (['fault', '{dir}', 'clear', 'hv1'], 'fault clear takes no NODE'),
+    (['fault', '{dir}', 'migration-explode', 'hv1'], "invalid choice: 'migration-explode'"),
+])
+def test_fault_usage_errors(cli_lab, args, message):
+    directory, _process = cli_lab
+    process = lab_cli(*[arg.format(dir=directory) for arg in args])
+    assert process.returncode == 2, (process.stdout, process.stderr)
+    assert message in process.stderr
+    assert show_json(directory)['faults'] == []
+
+
+def test_migration_fault_on_an_unknown_node(cli_lab):
+    directory, _process = cli_lab
+    process = lab_cli('fault', directory, 'migration-timeout', 'hv9')
+    assert process.returncode == 1
+    assert process.stderr.strip() == 'lab: no node hv9 in the lab'
+    assert show_json(directory)['faults'] == []
 
 
 # --- stats --------------------------------------------------------------------------------------------------------
@@ -229,6 +300,8 @@ def test_stats(tmp_path):
     (['show', '{dir}'], 1, 'lab: no simulated lab in'),
     (['stats', '{dir}'], 1, 'lab: no simulated lab in'),
     (['fault', '{dir}', 'node-down', 'hv1'], 1, 'lab: no simulated lab in'),
+    (['fault', '{dir}', 'migration-fail', 'hv1'], 1, 'lab: no simulated lab in'),
+    (['fault', '{dir}', 'clear'], 1, 'lab: no simulated lab in'),
     (['fault', '{dir}', 'node-sideways', 'hv1'], 2, "invalid choice: 'node-sideways'"),
     (['teleport', '{dir}'], 2, "invalid choice: 'teleport'"),
 ])
