@@ -121,8 +121,8 @@ class ActionModule(ClusterAction):
             if any(char in value for char in _hyperv.WILDCARD_CHARACTERS):
                 raise InvalidInputError(
                     'VM %s' % name, 'the %s %s contains a wildcard character (%s), and the Hyper-V and cluster '
-                    'cmdlets would match other objects with it' % (option, value, ' '.join(_hyperv.WILDCARD_CHARACTERS)),
-                    'Use the exact name.')
+                    'cmdlets would match other objects with it'
+                    % (option, value, ' '.join(_hyperv.WILDCARD_CHARACTERS)), 'Use the exact name.')
         if params['cold_action'] is not None and params['type'] != 'cold':
             raise InvalidInputError('VM %s' % name, 'cold_action only applies with type=cold',
                                     'Remove cold_action, or set type=cold.')
@@ -352,7 +352,8 @@ class ActionModule(ClusterAction):
             cause = 'reading the VM on %s after the move did not find it there' % plan.destination
         else:
             cause = 'the VM ended %s instead of %s' % (_where(placement), _where(plan.after))
-        steps_done = [step.cmdlet for step in done if step.id in plan.actions and step.ok]
+        steps_done = [step.cmdlet or 'set %s' % step.id for step in done
+                      if step.id in plan.actions and step.ok and not (timed_out and step.id == 'move')]
         story = ['the %s migration from %s to %s stopped: %s' % (plan.path, plan.source, plan.destination, cause)]
         if steps_done:
             story.append('done before that: %s' % ', '.join(steps_done))
@@ -390,11 +391,15 @@ class ActionModule(ClusterAction):
             where = 'registered %d times, on %s' % (located['copies'], ', '.join(located['hosts']))
         else:
             where = _where(located)
-        message = '%s. VM %s is now %s%s' % ('; '.join(story), name, where,
-                                           ', as before the task' if restored else '')
+        message = '%s. VM %s is now %s%s' % ('; '.join(story), name, where, ', as before the task' if restored else '')
         fix = ('Fix the cause and rerun the task.' if restored else
                'Check the VM on %s and %s; when the cause is fixed, rerun the task (it starts from where the VM is).'
                % (plan.source, plan.destination))
+        if not restored and plan.before['clustered'] and not (located['found'] and located['clustered']):
+            fix += (' It was a clustered role of %s (priority %s, preferred owners %s): make it one again with '
+                    'hyperv.cluster.vm_role once it is reachable.'
+                    % (plan.before['cluster'], plan.before['priority'],
+                       ', '.join(plan.before['preferred_owners']) or 'none'))
         error_class = OperationTimeoutError if timed_out else WindowsCommandError
         result = self._outcome(changed, plan, plan.before, located if located['found'] else plan.before, duration,
                                warnings)
@@ -529,8 +534,8 @@ class Facts:
         notes += ['Compare-VM failed: %s' % message for message in self.compare_errors]
         if not notes:
             return []
-        return ['VM %s: the pre-flight check of the move to %s reported: %s.' % (self.name, plan.destination,
-                                                                            '; '.join(notes))]
+        return ['VM %s: the pre-flight check of the move to %s reported: %s.'
+                % (self.name, plan.destination, '; '.join(notes))]
 
     # reading the destination
 
@@ -851,21 +856,24 @@ def _where(described):
 
 
 def _messages(step):
-    return '; '.join(error.message.strip() for error in step.errors) or 'skipped'
+    return '; '.join(error.message.strip().rstrip('.') for error in step.errors) or 'skipped'
 
 
 def _any_change(done):
     return any(step.ok and (step.op == 'set' or not (step.cmdlet or '').startswith('Get-')) for step in done)
 
 
+PUBLIC_KEYS = ('name', 'id', 'host', 'state', 'clustered', 'cluster', 'owner_node', 'priority', 'preferred_owners',
+               'path')
+DIFF_KEYS = PUBLIC_KEYS[2:]
+
+
 def _public(described):
-    return {key: described.get(key) for key in ('name', 'id', 'host', 'state', 'clustered', 'cluster',
-                                                 'owner_node', 'priority', 'preferred_owners', 'path')}
+    return {key: described.get(key) for key in PUBLIC_KEYS}
 
 
 def _diffable(described):
-    return {key: described.get(key) for key in ('host', 'state', 'clustered', 'cluster', 'owner_node', 'priority',
-                                                 'preferred_owners', 'path')}
+    return {key: described.get(key) for key in DIFF_KEYS}
 
 
 def _csv_paths(step):
