@@ -114,7 +114,8 @@ class ActionModule(ActionBase):
         module_options = self._task.args.copy()
         try:
             result = self._run_sync(task_vars, module_options, reboot, reboot_timeout)
-        except Exception as e:  # pylint: disable=broad-except  (the real plugin reports every failure this way)
+        except Exception as e:  # pylint: disable=broad-except
+            # The real plugin reports every failure this way.
             result = {}
             if isinstance(e, _ReturnResultException):
                 result.update(e.result)
