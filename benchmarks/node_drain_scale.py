@@ -109,8 +109,8 @@ def main(argv=None):
                 if left:
                     failures.append('drain: %s still owns %d roles: %s' % (NODE, len(left), left[:5]))
                 if result.get('roles_moved_count') != len(roles):
-                    failures.append('drain: %s roles moved, %s owned %d' % (result.get('roles_moved_count'), NODE,
-                                                                           len(roles)))
+                    failures.append('drain: %s roles moved, %s owned %d'
+                                    % (result.get('roles_moved_count'), NODE, len(roles)))
                 node = result.get('cluster_node') or {}
                 if (node.get('state'), node.get('drain_status')) != ('Paused', 'Completed'):
                     failures.append('drain: %s ended %s / %s' % (NODE, node.get('state'), node.get('drain_status')))
