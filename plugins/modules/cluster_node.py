@@ -115,8 +115,8 @@ notes:
     task with C(become=true), C(become_method=runas) and a domain account with rights on the cluster.
   - >-
     C(Suspend-ClusterNode -Wait) has no time limit: it returns when every move has succeeded or failed. To bound the
-    task, use the task keyword C(timeout); the drain then goes on in the cluster, and rerunning the task picks up
-    from the node's state.
+    task, use the task keyword C(timeout); the drain then goes on in the cluster. Rerunning the task once it has
+    ended picks up from the node's state; while it is still in progress the task refuses and says so.
   - >-
     VMs that are not clustered roles are not moved by a drain; the task warns about those running on the node, as
     they stop when the node restarts.
