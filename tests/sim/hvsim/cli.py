@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from hvsim import faults, presets, updates
+from hvsim import faults, openstack, presets, software, updates
 from hvsim.migration import FAULT_KINDS
 from hvsim.cmdlets.failoverclusters import csv_used_bytes, group_state
 from hvsim.state import STATE_FILE, LabState, execution_counts
@@ -31,10 +31,11 @@ def write_lab_files(lab_dir, data, python=None):
     python = python or sys.executable
     bin_dir = os.path.join(lab_dir, 'bin')
     os.makedirs(bin_dir, exist_ok=True)
-    for name in data['nodes']:
+    for name in list(data['nodes']) + [openstack.CONTROLLER]:
         wrapper = os.path.join(bin_dir, 'python-%s' % name)
         with open(wrapper, 'w', encoding='utf-8') as handle:
-            handle.write('#!/bin/sh\n# Runs modules as simulated node %s of the lab in %s.\n' % (name, lab_dir))
+            handle.write('#!/bin/sh\n# Runs modules as simulated %s %s of the lab in %s.\n'
+                         % ('node' if name in data['nodes'] else 'OpenStack', name, lab_dir))
             handle.write("HVSIM_LAB='%s' HVSIM_NODE='%s' PYTHONPATH='%s'${PYTHONPATH:+:$PYTHONPATH} exec '%s' \"$@\"\n"
                          % (lab_dir, name, SIM_ROOT, python))
         os.chmod(wrapper, 0o755)
@@ -65,6 +66,13 @@ def write_lab_files(lab_dir, data, python=None):
             'hosts': {member: {} for member in members},
             'vars': {'hyperv_cluster_name': cluster_name},
         }
+    # The OpenStack controller: localhost (connection local, as the implicit localhost has), whose modules
+    # (openstack.cloud.*) reach the lab's controller model through their own interpreter wrapper.
+    inventory['all']['children']['controller'] = {
+        'hosts': {'localhost': {'ansible_connection': 'local',
+                                'ansible_python_interpreter': os.path.join(bin_dir, 'python-%s' % openstack.CONTROLLER),
+                                'ansible_facts_modules': ['ansible.builtin.setup']}},
+    }
     with open(os.path.join(lab_dir, 'inventory.yml'), 'w', encoding='utf-8') as handle:
         handle.write('# Simulated lab inventory written by scripts/lab create; see docs/lab.md.\n')
         yaml.safe_dump(inventory, handle, default_flow_style=False, sort_keys=False)
@@ -112,6 +120,7 @@ def snapshot(state):
             'updates_available': updates.available_count(node),
             'vm_count': len(state.vms_on(name)),
         }
+        nodes[name]['packages'], nodes[name]['services'] = software.node_view(node)
     clusters = {}
     for name, cluster in state.clusters.items():
         witness = cluster['quorum'].get('witness')
@@ -140,7 +149,7 @@ def snapshot(state):
             'clustered': bool(cluster) and any(group.get('vm_id') == vm['id'] for group in cluster['groups'].values()),
         }
     return {'schema': state.data['schema'], 'domain': state.data['domain']['name'], 'nodes': nodes,
-            'clusters': clusters, 'vms': vms, 'faults': faults.armed(state)}
+            'clusters': clusters, 'vms': vms, 'faults': faults.armed(state), 'openstack': openstack.view(state)}
 
 
 def print_summary(data, out):
@@ -244,6 +253,37 @@ def cmd_stats(args):
     print('%-10s %8d' % ('all', sum(entry['total'] for entry in counts.values())))
 
 
+def cmd_file(args):
+    """Print a simulated file as NODE sees it, or (--json) describe it or list the node's files."""
+    with LabState.open(args.dir, write=False) as state:
+        if state.node(args.node) is None:
+            sys.exit('lab: no node %s in the lab' % args.node)
+        if args.path is None:
+            if not args.json:
+                sys.exit('lab: file needs a PATH (or --json to list the files of %s)' % args.node)
+            listing = {path: {key: entry.get(key) for key in ('type', 'size', 'sha1', 'location', 'package')}
+                       for path, entry in sorted(software.visible_files(state, args.node).items())}
+            json.dump({'node': args.node, 'files': listing}, sys.stdout, indent=2, sort_keys=True)
+            sys.stdout.write('\n')
+            return
+        try:
+            entry = software.get_entry(state, args.node, args.path)
+        except software.SoftwareError as error:
+            sys.exit('lab: %s' % error.msg)
+    if entry is None:
+        sys.exit('lab: %s: no such file on %s' % (args.path, args.node))
+    if args.json:
+        json.dump({'node': args.node, 'path': entry['path'], 'type': entry['type'], 'content': entry.get('content'),
+                   'sha1': entry.get('sha1'), 'size': entry.get('size')}, sys.stdout, indent=2, sort_keys=True)
+        sys.stdout.write('\n')
+    elif entry['type'] != 'file':
+        sys.exit('lab: %s is a directory on %s' % (args.path, args.node))
+    elif entry.get('content') is None:
+        sys.exit('lab: %s is a program file (installed by a package), it has no text content' % args.path)
+    else:
+        sys.stdout.write(entry['content'])
+
+
 def parser():
     top = argparse.ArgumentParser(prog='lab', description='Simulated Hyper-V labs for hyperv.cluster (docs/lab.md).')
     commands = top.add_subparsers(dest='command', required=True)
@@ -269,6 +309,13 @@ def parser():
     fault.add_argument('fault', choices=('node-down', 'node-up') + FAULT_KINDS + (updates.UPDATE_FAIL, 'clear'))
     fault.add_argument('node', nargs='?', help='the node (every kind but clear)')
     fault.set_defaults(func=cmd_fault)
+
+    files = commands.add_parser('file', help="print a file of a node (or --json: describe it, or list the node's files)")
+    files.add_argument('dir')
+    files.add_argument('node')
+    files.add_argument('path', nargs='?')
+    files.add_argument('--json', action='store_true')
+    files.set_defaults(func=cmd_file)
 
     stats = commands.add_parser('stats', help='remote executions per node')
     stats.add_argument('dir')

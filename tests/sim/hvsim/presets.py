@@ -2,7 +2,7 @@
 
 import uuid
 
-from hvsim import updates
+from hvsim import openstack, software, updates
 from hvsim.state import SCHEMA
 
 DOMAIN = 'corp.example.com'
@@ -206,4 +206,6 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
             host = node_names[index % nodes]
             vm = vm_record('local-%04d' % (index + 1), host, 'D:\\Hyper-V', vms + index + 1)
             data['vms'][vm['id']] = vm
+    software.seed(data, preset)     # AD users, software shares, node files/packages/services/groups/rights
+    openstack.seed(data)            # the OpenStack controller (clouds, compute services, aggregates)
     return data
