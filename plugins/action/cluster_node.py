@@ -127,7 +127,8 @@ class ActionModule(ClusterAction):
             others = ''.join(' Also: %s.' % other[1] for other in risks[1:])
             raise PreconditionError(
                 label, '%s; nothing was changed.%s' % (problem, others),
-                '%s Or set force: true to pause it anyway (%s).' % (fix, '; '.join(risk[3] for risk in risks)),
+                '%s Or set force: true to %s it anyway (%s).' % (fix, 'drain' if retry else 'pause',
+                                                                  '; '.join(risk[3] for risk in risks)),
                 guards=guards)
         for kind, problem, _fix, risk in risks:
             warnings.append('force: true overrode the %s guard (%s): %s.' % (kind, problem, risk))
@@ -235,9 +236,11 @@ class ActionModule(ClusterAction):
         problem = None
         if plan['unplaced'] or unsized:
             parts = []
-            where = ('target node %s' % target) if target else (
-                'the other Up nodes (%s)' % ', '.join(targets) if targets else 'no other node (none is Up)')
-            if plan['unplaced']:
+            where = ('target node %s' % target) if target else 'the other Up nodes (%s)' % ', '.join(targets)
+            if plan['unplaced'] and not targets:
+                parts.append('no other node is Up to host its %d running VM(s): %s (%d MB)' % (
+                    summary['running_vms'], _names(plan['unplaced']), summary['unplaced_mb']))
+            elif plan['unplaced']:
                 parts.append('%s cannot host %d of its %d running VM(s) by memory: %s (%d MB) do not fit, counting %d '
                              'MB kept free per node' % (where, len(plan['unplaced']), summary['running_vms'],
                                                         _names(plan['unplaced']), summary['unplaced_mb'],

@@ -472,6 +472,17 @@ def test_stopped_vms_and_other_roles_need_no_memory():
     assert result['guards']['capacity']['running_vms'] == 0
 
 
+def test_capacity_guard_with_no_other_node_up():
+    fake = standard(nodes=4, witness={'name': 'File Share Witness', 'state': 'Online'})
+    for other in ('hv1', 'hv3', 'hv4'):
+        fake.nodes[other]['state'] = 'Paused'
+    fake.nodes['hv2'].update(state='Paused', drain='Failed')
+    before = snapshot(fake)
+    result = node(fake, {'name': 'hv2', 'state': 'paused'})
+    assert_refused(fake, before, result, 'cluster node hv2: no other node is Up to host its 3 running VM(s): vm2, '
+                   'vm5, vm8 (12288 MB); nothing was changed', 'Or set force: true to drain it anyway')
+
+
 def test_a_node_whose_memory_cannot_be_read_counts_as_full():
     fake = standard()
     fake.nodes['hv3']['memory'] = None
