@@ -696,7 +696,7 @@ def _executable(command):
 
 
 def _config_files(command):
-    return re.findall(r'--config-file[= ]"?([^"]+?)"?(?:\s|$)', command or '')
+    return [quoted or bare for quoted, bare in re.findall(r'--config-file[= ](?:"([^"]+)"|(\S+))', command or '')]
 
 
 def start_problem(state, node_name, service):
