@@ -86,7 +86,12 @@ def _invoke(state, node, step, raw_outputs, whatif):
     # Moves and drains that returned before they were done complete when a cmdlet next reaches their cluster.
     migration.settle(state, migration.clusters_reached(state, node, cmdlet, bound))
     ctx = Context(state, node, cmdlet, whatif)
-    output = IMPLEMENTATIONS[cmdlet](ctx, **bound)
+    try:
+        output = IMPLEMENTATIONS[cmdlet](ctx, **bound)
+    except errors.CmdletError as error:
+        # A migration that fails after a while (a timeout) still took that long: the step reports the time.
+        error.simulated_ms = ctx.simulated_ms
+        raise
     return list(output or []), ctx.errors, ctx.simulated_ms
 
 
@@ -131,6 +136,7 @@ def execute(state, node, batch, whatif=False):
                 raise errors.script_error("Unknown operation '%s'." % step.get('op'))
         except errors.CmdletError as error:
             step_errors = list(step_errors) + [error]
+            simulated_ms = getattr(error, 'simulated_ms', 0)
         module = reference.module_of(step.get('cmdlet') or '') if step.get('op') == 'call' else None
         raw_outputs[str(step.get('id'))] = objects
         entry['status'] = 'error' if step_errors else 'ok'
