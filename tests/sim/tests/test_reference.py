@@ -18,8 +18,9 @@ SIM_DATA = os.path.join(os.path.dirname(reference.__file__), 'data', 'cmdlets.js
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SHARED_REFERENCE = os.path.join(os.path.dirname(REPO), 'shared', 'reference', 'cmdlets.json')
 
-# Move-ClusterVirtualMachineRole as the full reference has it (/work/shared/reference/cmdlets.json). hvsim does not
-# implement it; the binding tests add it to the reference for the duration of a test to exercise enum parameters.
+# Move-ClusterVirtualMachineRole as the full reference has it (/work/shared/reference/cmdlets.json). The binding tests
+# set it in the reference for the duration of a test to exercise enum parameters, so that they do not depend on the
+# reference subset (which now has it, since hvsim implements it: test_migration.py).
 MOVE_VM_ROLE = {
     'module': 'FailoverClusters',
     'available_in': ['WindowsServer2016', 'WindowsServer2019', 'WindowsServer2022', 'WindowsServer2025'],
