@@ -247,10 +247,11 @@ class ActionModule(ClusterAction):
                         'destination %s' % dest, 'a virtual machine with the Id of VM %s (%s) is already registered '
                         'there, as %s' % (name, vm['id'], row.get('Name')),
                         'Remove the stale registration from %s (Remove-VM keeps the files), then rerun.' % dest)
-            if facts.dest_group is not None:
+            role = facts.dest_role
+            if role is not None:
                 raise PreconditionError(
-                    'destination %s' % dest, "cluster %s already has a role named '%s' (owned by %s)"
-                    % (facts.dest_cluster_name, name, facts.dest_group['owner_node']),
+                    'destination %s' % dest, "cluster %s already has a role named '%s' (a %s role owned by %s)"
+                    % (facts.dest_cluster_name, name, role['group_type'], role['owner_node']),
                     'Rename or remove that role first; two roles cannot share a name in one cluster.')
         if facts.dest_vm_clash is not None:
             raise PreconditionError(
@@ -520,8 +521,19 @@ class Facts:
         self.compare_errors = [error.message.strip() for error in compare.errors if not error.is_binding_error]
 
         self.group, self.owners = self._group(found['group'], found['owners'])
-        self.dest_group, self.dest_owners = (self.group, self.owners) if self.same_cluster else self._group(
-            found['dest_group'], found['dest_owners'])
+        # Any role of the VM's name in the destination's cluster: the VM's own when it is already there, else a
+        # name clash.
+        self.dest_role = None
+        if self.same_cluster:
+            self.dest_group, self.dest_owners = self.group, self.owners
+        else:
+            step = found['dest_group']
+            self.dest_role = _cluster.parse_group(step.output[0]) if step.ok and step.output else None
+            self.dest_group, self.dest_owners = None, []
+            if self.dest_role is not None and self.dest_role['group_type'] == 'VirtualMachine':
+                self.dest_group = self.dest_role
+                owners = found['dest_owners']
+                self.dest_owners = list((owners.first() or {}).get('OwnerNodes') or []) if owners.ok else []
 
     def preflight_warnings(self, plan):
         """What Compare-VM reported beyond what the preconditions check (a processor, a switch, an Id): Windows

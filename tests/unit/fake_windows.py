@@ -212,9 +212,11 @@ class FakeWindows:
             return [], [no_cluster(Cluster)], 0
         if self.vm['cluster'] == cluster and Name.lower() == self.vm['name']:
             return [self.group_row(cluster)], [], 0
-        if Name in self.extra_groups.get(cluster, []):
+        others = self.extra_groups.get(cluster, {})
+        if Name in others:
+            kind = others[Name] if isinstance(others, dict) else 'VirtualMachine'
             return [{'Name': Name, 'OwnerNode': self.clusters[cluster][0], 'State': 'Online', 'Priority': 2000,
-                     'GroupType': 'VirtualMachine', 'Id': 'other'}], [], 0
+                     'GroupType': kind, 'Id': 'other'}], [], 0
         return [], [group_not_found(Name)], 0
 
     def do_get_clusterownernode(self, Group, Cluster=None):

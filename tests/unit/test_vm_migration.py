@@ -351,6 +351,10 @@ def _role_of_that_name(world):
     world.extra_groups['hvc2'] = ['vm1']
 
 
+def _other_role_of_that_name(world):
+    world.extra_groups['hvc2'] = {'vm1': 'GenericApplication'}
+
+
 def _amd_destination(world):
     world.cpu['hv4'] = 'AuthenticAMD'
 
@@ -387,7 +391,10 @@ PRECONDITIONS = [
      ['destination hv4: a virtual machine with the Id of VM vm1', 'as vm1-old', 'Remove the stale registration']),
     ('role name taken', _role_of_that_name,
      dict(destination='hv4', destination_storage_path='C:\\ClusterStorage\\Volume1'),
-     ["destination hv4: cluster hvc2 already has a role named 'vm1'"]),
+     ["destination hv4: cluster hvc2 already has a role named 'vm1' (a VirtualMachine role owned by hv4)"]),
+    ('role of another kind of that name', _other_role_of_that_name,
+     dict(destination='hv4', destination_storage_path='C:\\ClusterStorage\\Volume1'),
+     ["destination hv4: cluster hvc2 already has a role named 'vm1' (a GenericApplication role owned by hv4)"]),
     ('other processor vendor', _amd_destination,
      dict(destination='hv4', destination_storage_path='C:\\ClusterStorage\\Volume1'),
      ['destination hv4: its processor cannot run VM vm1 without a restart', 'processor-specific features',
