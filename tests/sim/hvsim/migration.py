@@ -86,7 +86,8 @@ def role_move_ms(vm, migration_type):
 # --- memory -------------------------------------------------------------------------------------------------------
 
 def free_memory_mb(state, node_name):
-    """What the host can still give VMs: its memory, less its reserve, less the memory of its running VMs."""
+    """What the host can still give VMs: its memory (Get-VMHost MemoryCapacity) less the memory of its running VMs
+    (their MemoryAssigned), less the node's ``host_reserve_mb`` (0 in the presets: MIGRATION.md)."""
     return Capacity(state).free(node_name)
 
 

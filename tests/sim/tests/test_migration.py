@@ -183,6 +183,25 @@ def test_free_memory_as_the_product_computes_it(hvc, sim):
     assert capacity - sum(row['MemoryAssigned'] for row in assigned) == 380 * GIB
 
 
+def test_the_simulators_free_memory_is_the_products(hvc, sim):
+    """A live move fits exactly when MemoryCapacity - sum(MemoryAssigned) on the destination covers MemoryStartup."""
+    def free_bytes(node):
+        capacity = sim.one(hvc, 'hv1', 'Get-VMHost', {'ComputerName': node}, ['MemoryCapacity'])['output']
+        assigned = sim.one(hvc, 'hv1', 'Get-VM', {'ComputerName': node}, ['MemoryAssigned'])['output']
+        return capacity[0]['MemoryCapacity'] - sum(row['MemoryAssigned'] for row in assigned)
+
+    with sim.edit(hvc) as state:
+        used = sum(vm['memory_mb'] for vm in state.vms_on('hv2'))
+        state.nodes['hv2']['hardware']['memory_mb'] = used + 2047
+    assert free_bytes('hv2') == 2047 * 1024 * 1024
+    assert move_role(hvc, sim, {'Name': 'instance-00000001', 'Node': 'hv2'})['status'] == 'error'
+    with sim.edit(hvc) as state:
+        state.nodes['hv2']['hardware']['memory_mb'] += 1
+    assert free_bytes('hv2') == 2 * GIB
+    assert move_role(hvc, sim, {'Name': 'instance-00000001', 'Node': 'hv2'})['status'] == 'ok'
+    assert free_bytes('hv2') == 0
+
+
 SWITCH_PROPERTIES = ['Name', 'Id', 'SwitchType', 'ComputerName', 'AllowManagementOS', 'EmbeddedTeamingEnabled',
                      'NetAdapterInterfaceDescription', 'BandwidthReservationMode']
 
