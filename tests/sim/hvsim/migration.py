@@ -145,12 +145,13 @@ def place(cluster, group, need_mb, capacity, exclude=(), target=None):
 
     ``target`` when given (if Up, not excluded and with room); else the first of the role's preferred owners that is
     Up and has room (Set-ClusterOwnerNode: "the order of preference among owner nodes", a preference, not a
-    restriction); else the Up node with the most free memory (the first one listed on a tie).
+    restriction); else the Up node with the most free memory (the first one listed on a tie). A role that needs no
+    memory (offline, or not a VM) fits on any Up node, even an overcommitted one: it only changes owner.
     """
     candidates = up_nodes(cluster, exclude)
     if target is not None:
         candidates = [key for key in candidates if same(key, target)]
-    fits = [key for key in candidates if capacity.free(key) >= need_mb]
+    fits = [key for key in candidates if need_mb <= 0 or capacity.free(key) >= need_mb]
     if not fits:
         return None
     for name in group.get('preferred_owners') or []:

@@ -234,6 +234,23 @@ def test_force_drain_stops_what_cannot_move_and_moves_it_offline(hvc, sim):
     consistent(hvc)
 
 
+def test_roles_that_need_no_memory_move_to_overcommitted_nodes(hvc, sim):
+    """Offline roles and the core groups only change owner, so a node without free memory still takes them; with
+    -ForceDrain the running VMs are stopped and moved offline too."""
+    with sim.edit(hvc) as state:
+        vm_of(state, 'instance-00000004')['state'] = 'Off'
+        for node in ('hv2', 'hv3'):
+            leave_room(state, node, -2048)          # running more than it has
+    step = suspend(hvc, sim, {'Name': 'hv1', 'Drain': True, 'Wait': True})
+    assert step['output'][0]['DrainStatus'] == 'Failed'
+    assert roles_on(hvc, 'hv1') == ['instance-00000001', 'instance-00000007']   # the running VMs stay
+    resume(hvc, sim, {'Name': 'hv1'})           # a paused node is not drained again (no-op) until resumed
+    step = suspend(hvc, sim, {'Name': 'hv1', 'Drain': True, 'ForceDrain': True, 'Wait': True})
+    assert step['output'][0]['DrainStatus'] == 'Completed' and roles_on(hvc, 'hv1') == [], step
+    assert {hvc.show()['vms'][name]['state'] for name in ('instance-00000001', 'instance-00000007')} == {'Off'}
+    consistent(hvc)
+
+
 def test_force_drain_without_any_other_up_node_leaves_the_roles(make_lab, sim):
     lab = make_lab(nodes=2, vms=2, clustered_vms=2)
     suspend(lab, sim, {'Name': 'hv2'}, node='hv1')
