@@ -84,7 +84,7 @@ class ActionModule(ClusterAction):
         found = host.read(self._read_batch(name, params['destination'], storage_root),
                           missing_ok=CLUSTER_READS)
         facts = Facts(found, params, host.name)
-        warnings = list(facts.warnings)
+        warnings = []
 
         path = choose_path(facts.vm_on_destination, params['type'], facts.clustered, facts.same_cluster)
         if path is None:
@@ -307,6 +307,9 @@ class ActionModule(ClusterAction):
             kind = {'cluster_live': 'Live', 'cluster_quick': 'Quick'}.get(plan.path)
             if kind is None:   # cold inside the cluster: Windows shuts down (or saves) the guest around the move
                 kind = 'Quick' if plan.cold_action == 'save' else 'Shutdown'
+            if plan.before['state'] not in _hyperv.RUNNING_STATES:
+                # Nothing runs, so nothing to migrate live or shut down: the role just changes owner.
+                kind = 'Quick'
             batch.call('move', 'Move-ClusterVirtualMachineRole',
                        {'Name': name, 'Node': plan.destination, 'MigrationType': kind, 'Wait': params['timeout']},
                        select=_cluster.GROUP_SELECT)
@@ -454,11 +457,15 @@ class ActionModule(ClusterAction):
 
     @staticmethod
     def _lost(located, plan):
-        unreachable = ', '.join(located['unreachable']) or 'none'
-        return ('not visible on any host that could be searched (not reachable: %s); it is still registered on %s, '
-                'not clustered' % (unreachable, plan.source)
-                if plan.before['clustered'] and plan.uses_move_vm else
-                'not visible on any host that could be searched (not reachable: %s)' % unreachable)
+        """Where the VM is when no host that answered has it: on a host that did not answer."""
+        unreachable = located['unreachable']
+        text = ('not visible on any host that could be searched (not reachable: %s)'
+                % (', '.join(unreachable) or 'none'))
+        if any(_hyperv.same_host(host, plan.source) for host in unreachable):
+            text += '; it is still registered on %s' % plan.source
+            if plan.before['clustered'] and plan.uses_move_vm:
+                text += ', not clustered'
+        return text
 
     # --- the result -------------------------------------------------------------------------------------------
 
@@ -487,8 +494,8 @@ class Facts:
     def __init__(self, found, params, host_name):
         self.name = params['name']
         self.dest_arg = params['destination']
-        self.warnings = []
         self.dest_cluster_error = ''
+        self.cluster_cmdlets_missing = False
         self.vm = None
         self._found = found
         self.src_cluster = _cluster.parse_cluster(found, host_name)
@@ -558,6 +565,7 @@ class Facts:
                     'shared_volumes_root': row.get('SharedVolumesRoot')}
         if _cluster.is_not_clustered(step) or not step.errors:
             self.dest_cluster_error = '; '.join(error.message.strip() for error in step.errors)
+            self.cluster_cmdlets_missing = any(error.is_command_not_found for error in step.errors)
             return None
         _cluster.raise_step_error('destination %s' % self.dest_arg, step, 'reading its cluster failed')
         return None
@@ -785,7 +793,11 @@ class Plan:
             reason = facts.dest_cluster_error or 'no cluster'
             self.warnings.append('VM %s is a clustered role, and %s is not in a failover cluster (%s): after the '
                                  'move the VM is no longer clustered.' % (facts.name, self.destination, reason))
-        if path not in ('none',) and not self.uses_move_vm and params['destination_storage_path'] is not None:
+        if path != 'none' and facts.cluster_cmdlets_missing:
+            self.warnings.append('The Failover Clustering cmdlets are not installed on the host the task runs on, so '
+                                 'whether %s is a cluster node, and whether it is Up, could not be checked (install '
+                                 'RSAT-Clustering-PowerShell).' % self.destination)
+        if path != 'none' and not self.uses_move_vm and params['destination_storage_path'] is not None:
             self.warnings.append('destination_storage_path is not used: a move inside the cluster keeps the files '
                                  'of VM %s where they are.' % facts.name)
 

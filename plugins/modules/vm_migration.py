@@ -15,7 +15,8 @@ description:
   - V(none) - the VM already runs on the destination; nothing changes.
   - V(cluster_live) / V(cluster_quick) - the VM is a clustered role and the destination is a node of the same
     cluster; the cluster moves the role (C(Move-ClusterVirtualMachineRole -MigrationType Live), or C(Quick) with
-    O(type=quick)), then the module checks that the destination owns the role and that it is C(Online).
+    O(type=quick)), then the module checks that the destination owns the role and that it is C(Online). A VM that
+    is not running just changes owner (C(-MigrationType Quick)).
   - V(shared_nothing) - the destination is a node of another cluster or a standalone host, or the VM is not a
     clustered role. A clustered VM is removed from its cluster first (the VM itself is kept, running), moved with
     C(Move-VM) together with its storage, and made a clustered role again at the destination when the destination

@@ -76,6 +76,7 @@ class FakeWindows:
         self.in_progress = None
         self.down_after = {}         # cmdlet -> node that loses power when that cmdlet runs (and it fails)
         self.moves = []
+        self.no_cluster_cmdlets = False  # the task's host lacks the FailoverClusters module
 
     # --- facts ------------------------------------------------------------------------------------------------
 
@@ -162,6 +163,11 @@ class FakeWindows:
         for name, value in params.items():
             if isinstance(value, list) and not value and name in ('ComputerName', 'VMName', 'Name'):
                 return [], [empty_argument(name)], 0
+        if self.no_cluster_cmdlets and 'Cluster' in cmdlet:
+            return [], [_error("The term '%s' is not recognized as the name of a cmdlet, function, script file, or "
+                               "operable program." % cmdlet,
+                               'CommandNotFoundException,Microsoft.PowerShell.Commands.GetCommandCommand',
+                               'ObjectNotFound', cmdlet)], 0
         failures = self.fail.get(cmdlet)
         if failures:
             message = failures.pop(0)

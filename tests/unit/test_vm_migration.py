@@ -125,6 +125,18 @@ def test_cluster_quick_and_the_timeout():
                                                              'Wait': 30}
 
 
+@pytest.mark.parametrize('kind', ['live', 'cold'])
+def test_a_vm_that_is_not_running_just_changes_owner_in_its_cluster(kind):
+    world = FakeWindows(vm_state='Off')
+    result, executor = migrate(world, destination='hv2', type=kind)
+    assert write_steps(executor.writes[0]) == [
+        ('move', 'Move-ClusterVirtualMachineRole', {'Name': 'vm1', 'Node': 'hv2', 'MigrationType': 'Quick',
+                                                    'Wait': 600})]
+    assert result['migration']['path'] == ('cluster_live' if kind == 'live' else 'cold')
+    assert result['migration']['vm']['state'] == 'Off'
+    assert world.vm['host'] == 'hv2'
+
+
 def test_shared_nothing_to_another_cluster_reclusters_with_the_same_priority():
     world = FakeWindows(priority=3000, owners=['hv2', 'hv1'])
     result, executor = migrate(world, destination='hv4.corp.example.com',
@@ -221,6 +233,17 @@ def test_from_a_standalone_host():
     assert result['migration']['vm']['host'] == 'hv2'
     assert result['migration']['vm']['clustered'] is False
     assert world.vm['host'] == 'hv2'
+
+
+def test_from_a_standalone_host_without_the_clustering_cmdlets():
+    world = FakeWindows(standalone=['hv9'], vm_host='hv9', vm_clustered=False, task_host='hv9',
+                        vm_path='D:\\VMs\\vm1')
+    world.no_cluster_cmdlets = True
+    result, executor = migrate(world, destination='hv2')
+    assert 'failed' not in result, result
+    assert executor.modes == ['read', 'write']
+    assert result['migration']['vm']['host'] == 'HV2'
+    assert any('The Failover Clustering cmdlets are not installed' in warning for warning in result['warnings'])
 
 
 def test_cold_inside_the_cluster_is_a_cluster_shutdown_move_then_a_start():
