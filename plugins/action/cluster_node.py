@@ -127,8 +127,8 @@ class ActionModule(ClusterAction):
             others = ''.join(' Also: %s.' % other[1] for other in risks[1:])
             raise PreconditionError(
                 label, '%s; nothing was changed.%s' % (problem, others),
-                '%s Or set force: true to %s it anyway (%s).' % (fix, 'drain' if retry else 'pause',
-                                                                  '; '.join(risk[3] for risk in risks)),
+                '%s Or set force: true to %s it anyway (%s).' % (
+                    fix, 'drain' if retry else 'pause', '; '.join(risk[3] for risk in risks)),
                 guards=guards)
         for kind, problem, _fix, risk in risks:
             warnings.append('force: true overrode the %s guard (%s): %s.' % (kind, problem, risk))

@@ -204,8 +204,8 @@ def migration_not_enabled(vm_name, source, host, at_source):
 def migration_file_unreachable(vm_name, destination, path):
     return CmdletError("%s The file '%s' is not accessible from the destination host '%s'; it is neither on an SMB "
                        "share nor on a Cluster Shared Volume of the destination's cluster. Move the storage with "
-                       "the virtual machine (-IncludeStorage)." % (_at_destination(vm_name, destination), path,
-                                                                    destination),
+                       "the virtual machine (-IncludeStorage)." % (
+                           _at_destination(vm_name, destination), path, destination),
                        'ObjectNotFound', 'ObjectNotFound', path, HYPERV_EXCEPTION)
 
 

@@ -185,7 +185,8 @@ def take_fault(state, source, target):
 
 
 def _lose_power(state, node_name, capacity):
-    from hvsim import faults  # pylint: disable=import-outside-toplevel  (faults uses this module's placement)
+    # faults uses this module's placement, so it is imported here, not at the top.
+    from hvsim import faults  # pylint: disable=import-outside-toplevel
     faults.node_down(state, node_name)
     capacity.invalidate()
 

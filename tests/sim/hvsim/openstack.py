@@ -55,8 +55,8 @@ def register_compute(state, node, service):
         return
     account = service.get('username') or software.SYSTEM
     able = account in software.SYSTEM_ACCOUNTS or any(
-        software.is_member(state, node['name'], group, account) for group in ('Hyper-V Administrators',
-                                                                               'Administrators'))
+        software.is_member(state, node['name'], group, account)
+        for group in ('Hyper-V Administrators', 'Administrators'))
     if not able:
         return
     controller(state)['compute_services'][node['name']] = {

@@ -233,8 +233,8 @@ def test_get_vmprocessor(hvc, sim):
     with sim.edit(hvc) as state:
         vm_of(state, 'instance-00000004')['processor_compatibility'] = True
     select = ['VMName', 'Count', 'CompatibilityForMigrationEnabled']
-    step = sim.one(hvc, 'hv3', 'Get-VMProcessor', {'VMName': ['instance-00000001', 'instance-00000004'],
-                                                    'ComputerName': 'hv1'}, select)
+    names = ['instance-00000001', 'instance-00000004']
+    step = sim.one(hvc, 'hv3', 'Get-VMProcessor', {'VMName': names, 'ComputerName': 'hv1'}, select)
     assert step['output'] == [
         {'VMName': 'instance-00000001', 'Count': 2, 'CompatibilityForMigrationEnabled': False},
         {'VMName': 'instance-00000004', 'Count': 2, 'CompatibilityForMigrationEnabled': True},

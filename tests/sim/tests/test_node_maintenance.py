@@ -78,8 +78,8 @@ def test_suspend_without_drain_pauses_and_moves_nothing(hvc, sim):
     assert owners(hvc) == before
     assert hvc.show()['nodes']['hv1']['state'] == 'Paused'
     # The local node by default, and -Cluster through a node.
-    assert suspend(hvc, sim, {}, node='hv3')['output'] == [{'Name': 'hv3', 'State': 'Paused',
-                                                             'DrainStatus': 'NotInitiated'}]
+    assert suspend(hvc, sim, {}, node='hv3')['output'] == [
+        {'Name': 'hv3', 'State': 'Paused', 'DrainStatus': 'NotInitiated'}]
     step = sim.one(hvc, 'hv1', 'Get-ClusterNode', select=['Name', 'State', 'DynamicWeight', 'NodeWeight'])
     assert [row['State'] for row in step['output']] == ['Paused', 'Up', 'Paused']
 
