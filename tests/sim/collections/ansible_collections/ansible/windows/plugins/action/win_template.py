@@ -5,7 +5,7 @@ into the simulated node's files (hvsim.software) instead of copying it with win_
 
 Rendering follows the real plugin on ansible-core 2.19: the template text is marked trusted (``trust_as_template``,
 without which data tagging returns it unrendered), the task variables plus the ``template_*`` variables are
-available, newlines become ``newline_sequence`` (default ``\\r\\n``). The result carries win_copy's keys (``dest``,
+available (``ansible_managed`` included), newlines become ``newline_sequence`` (default ``\\r\\n``). The result carries win_copy's keys (``dest``,
 ``checksum`` (SHA1), ``size``, ``operation``, ``original_basename``, ``src`` when changed); the rendered text is never
 returned. A dest whose parent directory does not exist fails with win_copy's message; a powered-off node is
 unreachable. Arguments are validated against the real module's spec snapshot.
@@ -20,6 +20,11 @@ from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleE
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
+
+try:  # ansible-core 2.19 (where the real win_template gets them too)
+    from ansible._internal._templating._template_vars import generate_ansible_template_vars
+except ImportError:  # pragma: no cover - older ansible-core
+    from ansible.template import generate_ansible_template_vars  # pylint: disable=ungrouped-imports
 
 # tests/sim (for hvsim), from tests/sim/collections/ansible_collections/ansible/windows/plugins/action/win_template.py
 _SIM_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *(['..'] * 6)))
@@ -77,17 +82,17 @@ class ActionModule(ActionBase):
             source = self._find_needle('templates', params['src'])
         except AnsibleError as error:
             raise AnsibleActionFail(to_text(error)) from error
-        searchpath = list(task_vars.get('ansible_search_path', [])) + [self._loader.get_basedir(),
-                                                                        os.path.dirname(source)]
+        searchpath = list(task_vars.get('ansible_search_path', []))
+        searchpath += [self._loader.get_basedir(), os.path.dirname(source)]
         searchpath = [path for base in searchpath for path in (os.path.join(base, 'templates'), base)]
         overrides = {name: params[name] for name in (
             'block_start_string', 'block_end_string', 'variable_start_string', 'variable_end_string',
             'comment_start_string', 'comment_end_string', 'trim_blocks', 'lstrip_blocks')}
         overrides['newline_sequence'] = _NEWLINES[params['newline_sequence']]
         variables = dict(task_vars)
-        variables.update(template_path=source, template_fullpath=os.path.abspath(source),
-                         template_destpath=params['dest'], template_run_date=None,
-                         template_host=os.uname().nodename, template_uid=str(os.getuid()))
+        variables.update(generate_ansible_template_vars(self._task.args.get('src'), fullpath=source,
+                                                        dest_path=params['dest'],
+                                                        include_ansible_managed='ansible_managed' not in variables))
         templar = self._templar.copy_with_new_env(searchpath=searchpath, available_variables=variables)
         try:
             text = trust_as_template(self._loader.get_text_file_contents(source))
