@@ -1,6 +1,6 @@
 # Copyright (c) 2026 hyperv.cluster contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""hyperv.cluster.host_info: one read of a Hyper-V host's own settings and virtual switches."""
+"""hyperv.cluster.host_info: one read of a Hyper-V host's own settings, virtual switches and virtual machines."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
 
-SUBSETS = ('vmhost', 'vswitches')
+SUBSETS = ('vmhost', 'vswitches', 'vms')
 VSWITCH_SELECT = ['Name', 'Id', 'SwitchType', 'AllowManagementOS', 'EmbeddedTeamingEnabled',
                   'NetAdapterInterfaceDescription']
 VMHOST_SELECT = ['Name', 'FullyQualifiedDomainName', 'LogicalProcessorCount', 'MemoryCapacity', 'VirtualMachinePath',
                  'VirtualHardDiskPath', 'VirtualMachineMigrationEnabled', 'VirtualMachineMigrationAuthenticationType',
                  'MaximumVirtualMachineMigrations', 'MaximumStorageMigrations', 'UseAnyNetworkForMigration',
                  'NumaSpanningEnabled']
-_READS = {'vmhost': ('Get-VMHost', VMHOST_SELECT), 'vswitches': ('Get-VMSwitch', VSWITCH_SELECT)}
+VM_SELECT = ['Name', 'Id', 'State', 'IsClustered', 'Path', 'MemoryAssigned']
+_READS = {'vmhost': ('Get-VMHost', VMHOST_SELECT), 'vswitches': ('Get-VMSwitch', VSWITCH_SELECT),
+          'vms': ('Get-VM', VM_SELECT)}
+_MB = 1024 * 1024
 
 
 def parse_vswitch(row):
@@ -37,6 +40,13 @@ def parse_vmhost(row):
             'max_storage_migrations': row.get('MaximumStorageMigrations'),
             'live_migration_any_network': row.get('UseAnyNetworkForMigration'),
             'numa_spanning': row.get('NumaSpanningEnabled')}
+
+
+def parse_vm(row):
+    memory = row.get('MemoryAssigned')
+    return {'name': row.get('Name'), 'id': row.get('Id'), 'state': row.get('State'),
+            'clustered': bool(row.get('IsClustered')), 'path': row.get('Path'),
+            'memory_assigned_mb': int(memory) // _MB if memory is not None else None}
 
 
 class ActionModule(ClusterAction):
@@ -61,12 +71,14 @@ class ActionModule(ClusterAction):
                 continue
             step = result[subset]
             if not hyperv:
-                info[subset] = [] if subset == 'vswitches' else None
+                info[subset] = None if subset == 'vmhost' else []
                 continue
             if not step.ok:
                 _cluster.raise_step_error('host %s' % host.name, step, 'reading %s failed' % subset)
             if subset == 'vswitches':
                 info[subset] = [parse_vswitch(row) for row in step.output]
+            elif subset == 'vms':
+                info[subset] = sorted((parse_vm(row) for row in step.output), key=lambda vm: (vm['name'] or '').lower())
             else:
                 info[subset] = parse_vmhost(step.first() or {}) if step.output else None
         return info

@@ -7,11 +7,11 @@
 DOCUMENTATION = r'''
 ---
 module: host_info
-short_description: Report a Hyper-V host's settings and virtual switches
+short_description: Report a Hyper-V host's settings, virtual switches and virtual machines
 version_added: 0.1.0
 description:
-  - Reads, in one remote execution, the Hyper-V settings of the target node (C(Get-VMHost)) and its virtual
-    switches (C(Get-VMSwitch)).
+  - Reads, in one remote execution, the Hyper-V settings of the target node (C(Get-VMHost)), its virtual
+    switches (C(Get-VMSwitch)) and the virtual machines registered on it (C(Get-VM)), clustered or not.
   - When the node has no Hyper-V PowerShell module, the module does not fail; it returns RV(hyperv=false), no
     switches and no host settings.
   - Runs through M(ansible.windows.win_powershell) with the collection's fixed cmdlet runner, so the task's
@@ -23,7 +23,7 @@ options:
     type: list
     elements: str
     default: [all]
-    choices: [all, vmhost, vswitches]
+    choices: [all, vmhost, vswitches, vms]
 attributes:
   check_mode:
     support: full
@@ -46,6 +46,15 @@ EXAMPLES = r'''
   hyperv.cluster.host_info:
     gather_subset: [vswitches]
   register: host
+
+- name: List the VMs on this node that a cluster drain would leave behind
+  hyperv.cluster.host_info:
+    gather_subset: [vms]
+  register: host_vms
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ host_vms.vms | rejectattr('clustered') | selectattr('state', 'equalto', 'Running') | map(attribute='name') }}"
 
 - name: Fail on a node without the External switch
   ansible.builtin.assert:
@@ -122,4 +131,33 @@ vmhost:
     numa_spanning:
       description: Whether NUMA spanning is enabled.
       type: bool
+vms:
+  description:
+    - The virtual machines registered on the node, sorted by name; empty without Hyper-V.
+  returned: when O(gather_subset) includes V(vms) or V(all)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: VM name.
+      type: str
+      sample: instance-00000001
+    id:
+      description: VM Id.
+      type: str
+    state:
+      description: C(Running), C(Off), C(Saved), C(Paused) and so on.
+      type: str
+      sample: Running
+    clustered:
+      description: Whether the VM is a clustered role (C(IsClustered)); a drain moves only those.
+      type: bool
+    path:
+      description: Folder of the VM's configuration.
+      type: str
+      sample: C:\ClusterStorage\Volume1\instance-00000001
+    memory_assigned_mb:
+      description: Memory assigned to the VM in MB (0 when it is off).
+      type: int
+      sample: 2048
 '''

@@ -13,12 +13,12 @@ def info(lab, args=None, node='hv1', check_mode=False):
     return result, executor
 
 
-def test_default_reads_switches_and_host_in_one_read(lab):
+def test_default_reads_host_switches_and_vms_in_one_read(lab):
     before = lab.raw_state()
     result, executor = info(lab)
     assert 'failed' not in result, result
     assert executor.modes == ['read']
-    assert executor.calls[0].cmdlets == ['Get-VMHost', 'Get-VMSwitch']
+    assert executor.calls[0].cmdlets == ['Get-VMHost', 'Get-VMSwitch', 'Get-VM']
     assert lab.raw_state() == before
     assert result['changed'] is False and result['hyperv'] is True
     assert result['vswitches'] == [{
@@ -31,12 +31,32 @@ def test_default_reads_switches_and_host_in_one_read(lab):
     assert result['vmhost']['memory_capacity_bytes'] == 393216 * 1024 * 1024
 
 
-@pytest.mark.parametrize('subset, cmdlet', [('vswitches', 'Get-VMSwitch'), ('vmhost', 'Get-VMHost')])
+@pytest.mark.parametrize('subset, cmdlet', [('vswitches', 'Get-VMSwitch'), ('vmhost', 'Get-VMHost'),
+                                            ('vms', 'Get-VM')])
 def test_one_subset_reads_and_reports_only_it(lab, subset, cmdlet):
     result, executor = info(lab, {'gather_subset': [subset]})
     assert executor.calls[0].cmdlets == [cmdlet]
     assert subset in result
-    assert not ({'vswitches', 'vmhost'} - {subset}) & set(result)
+    assert not ({'vswitches', 'vmhost', 'vms'} - {subset}) & set(result)
+
+
+def test_vms_are_the_nodes_own_clustered_or_not(make_lab):
+    lab = make_lab(nodes=3, vms=9, clustered_vms=2, local_vms=1)
+
+    def stop_one(data):
+        for vm in data['vms'].values():
+            if vm['name'] == 'instance-00000007':
+                vm['state'] = 'Off'
+    edit_lab(lab.dir, stop_one)
+    result, _executor = info(lab, {'gather_subset': ['vms']}, node='hv1')
+    # instance-1..9 round-robin on hv1..hv3, the first 2 clustered; local-0001 on hv1.
+    assert [(vm['name'], vm['state'], vm['clustered'], vm['memory_assigned_mb']) for vm in result['vms']] == [
+        ('instance-00000001', 'Running', True, 2048),
+        ('instance-00000004', 'Running', False, 2048),
+        ('instance-00000007', 'Off', False, 0),
+        ('local-0001', 'Running', False, 2048)]
+    assert result['vms'][0]['path'] == 'C:\\ClusterStorage\\Volume1\\instance-00000001'
+    assert result['vms'][3]['path'].startswith('D:\\')
 
 
 def test_each_node_reports_its_own_switches(lab):
@@ -64,7 +84,7 @@ def test_host_without_hyperv_is_reported_not_failed(make_lab):
     result, executor = info(lab)
     assert 'failed' not in result, result
     assert executor.modes == ['read']
-    assert result == {'changed': False, 'hyperv': False, 'vswitches': [], 'vmhost': None}
+    assert result == {'changed': False, 'hyperv': False, 'vswitches': [], 'vmhost': None, 'vms': []}
 
 
 def test_check_mode_reads_the_same(lab):
