@@ -82,13 +82,15 @@ def test_vm_migrate_inside_a_cluster_then_rerun(two_clusters):
     assert moved.show_after['vms'][vm(1)] == dict(moved.show_before['vms'][vm(1)], host='hv2')
     shown = moved.run.result('Show the migration', 'hv1')['msg']
     assert shown.startswith('instance-00000001: cluster_live from hv1 to hv2 in ')
-    assert shown.endswith('now Running on hv2, clustered in hvc1')
+    assert shown.endswith(' ms; Running on hv2, clustered in hvc1'), shown
 
     again = Run(lab, 'vm_migrate', hyperv_vm=vm(1), hyperv_destination='hv2')
     assert again.run.rc == 0, again
     assert {host: stats['changed'] for host, stats in again.run.stats.items()} == {
         'hv1': 0, 'hv2': 0, 'hv3': 0, 'hv4': 0, 'hv5': 0, 'localhost': 0}
     assert again.run.result('Migrate the VM', 'hv1')['migration']['path'] == 'none'
+    assert again.run.result('Show the migration', 'hv1')['msg'] == (
+        'instance-00000001: already on hv2, nothing to do; Running on hv2, clustered in hvc1')
     assert_nothing_changed(again)
 
 
