@@ -1,6 +1,8 @@
 """The collection's playbooks (playbooks/*.yml) run as a user runs them, on simulated labs."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -162,3 +164,21 @@ def test_cluster_status_uses_a_reachable_node_when_the_first_node_is_down(make_l
              if 'msg' in result]
     assert shown and shown[0].startswith('cluster hvc1 '), status.run
     assert [mode for node, mode in status.modes if node != 'hv1'] == ['read']
+
+
+# --- make lab: scripts/lab-demo as a user runs it ----------------------------------------------------------------------
+
+def test_make_lab_demo_runs_and_shows_moves_inside_and_across_clusters(tmp_path):
+    env = dict(os.environ, LAB_DIR=str(tmp_path / 'lab'), LAB_DAY2_DIR=str(tmp_path / 'lab-day2'),
+               PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
+    env.pop('ANSIBLE_COLLECTIONS_PATH', None)
+    demo = subprocess.run([os.path.join(REPO_ROOT, 'scripts', 'lab-demo')], capture_output=True, text=True,
+                          check=False, env=env, cwd=str(tmp_path))
+    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-2000:]
+    for line in ('"msg": "instance-00000001: cluster_live from hv1 to hv2 in ',
+                 '"msg": "instance-00000003: shared_nothing from hv3 to hv5 in ',
+                 'Running on hv5, clustered in hvc2"',
+                 '"msg": "hv2 (hvc1) is Paused, drain Completed; 3 role(s) moved away: ',
+                 '"msg": "hv2 (hvc1) is Up; 3 role(s) came back: '):
+        assert line in demo.stdout, line
+    assert 'failed=1' not in demo.stdout
