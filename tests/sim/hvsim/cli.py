@@ -172,6 +172,20 @@ def print_summary(data, out):
                                                                    group['priority']))
         if len(roles) > 20:
             out.write('    ... %d more\n' % (len(roles) - 20))
+    services = [(name, service_name, service) for name, node in data['nodes'].items()
+                for service_name, service in sorted((node.get('services') or {}).items())]
+    if services:
+        out.write('services:\n')
+        for name, service_name, service in services:
+            out.write('  %-8s %-22s %-8s as %s\n' % (name, service_name, service['state'], service['username']))
+    controller = data.get('openstack') or {}
+    if controller.get('compute_services') or controller.get('aggregates'):
+        out.write('openstack: compute services up on %s\n' % (', '.join(sorted(
+            host for host, service in controller.get('compute_services', {}).items() if service['state'] == 'up'))
+            or 'none'))
+        for name, aggregate in sorted((controller.get('aggregates') or {}).items()):
+            out.write('  aggregate %s (zone %s): %s\n' % (name, aggregate.get('availability_zone') or '-',
+                                                          ', '.join(aggregate['hosts'])))
     armed = data.get('faults') or []
     out.write('armed faults: %s\n' % (', '.join('%s %s' % (fault['kind'], fault['node']) for fault in armed) or 'none'))
     out.write('vms: %d (%d clustered)\n' % (len(data['vms']), sum(1 for vm in data['vms'].values() if vm['clustered'])))

@@ -164,6 +164,7 @@ def test_show_summary(cli_lab):
     assert 'instance-00000001' in text
     assert text.rstrip().endswith('vms: 7 (3 clustered)')
     assert 'armed faults: none' in text
+    assert 'services:' not in text and 'openstack:' not in text      # nothing installed, nothing registered
 
 
 # --- fault --------------------------------------------------------------------------------------------------------

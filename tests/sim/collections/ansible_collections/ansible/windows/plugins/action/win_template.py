@@ -5,10 +5,11 @@ into the simulated node's files (hvsim.software) instead of copying it with win_
 
 Rendering follows the real plugin on ansible-core 2.19: the template text is marked trusted (``trust_as_template``,
 without which data tagging returns it unrendered), the task variables plus the ``template_*`` variables are
-available (``ansible_managed`` included), newlines become ``newline_sequence`` (default ``\\r\\n``). The result carries win_copy's keys (``dest``,
-``checksum`` (SHA1), ``size``, ``operation``, ``original_basename``, ``src`` when changed); the rendered text is never
-returned. A dest whose parent directory does not exist fails with win_copy's message; a powered-off node is
-unreachable. Arguments are validated against the real module's spec snapshot.
+available (``ansible_managed`` included), newlines become ``newline_sequence`` (default ``\\r\\n``). The result
+carries win_copy's keys (``dest``, ``checksum`` (SHA1), ``size``, ``operation``, ``original_basename``, ``src`` when
+changed); the rendered text is returned only as the ``diff`` of a change under ``--diff`` (before and after). A dest
+whose parent directory does not exist fails with win_copy's message; a powered-off node is unreachable. Arguments
+are validated against the real module's spec snapshot.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ class ActionModule(ActionBase):
                       operation='file_copy', original_basename=os.path.basename(params['src']), sim_node=node)
         if changed:
             result['src'] = params['src']
+            if self._task.diff:
+                # As the real plugin (win_copy through ActionBase._get_diff_data): the text before and after.
+                result['diff'] = [{'before_header': dest, 'after_header': params['src'],
+                                   'before': (existing or {}).get('content') or '', 'after': content}]
         return result
 
     def _render(self, params, task_vars):
