@@ -23,10 +23,11 @@ HOME_COLLECTION_LINK := $(ANSIBLE_HOME_DIR)/collections/ansible_collections/hype
 UNIT_DIRS := $(wildcard tests/unit tests/sim/tests)
 MOLECULE_SCENARIOS := $(wildcard extensions/molecule/*/molecule.yml molecule/*/molecule.yml)
 
-.PHONY: help venv collection-link unit integration molecule lint sanity test lab clean
+.PHONY: help venv services collection-link unit integration molecule lint sanity test lab clean
 
 help:
 	@echo "make venv             create .venv with the test toolchain (requirements-test.txt)"
+	@echo "make services         install etcd-server when missing (root, apt-get), for the coordination tests"
 	@echo "make collection-link  link build/collections/ansible_collections/hyperv/cluster -> repo root"
 	@echo "make unit             pytest on tests/unit and tests/sim/tests"
 	@echo "make integration      pytest on tests/integration: real playbooks on simulated labs"
@@ -75,7 +76,16 @@ lint: venv collection-link
 sanity: venv
 	scripts/ansible-test-sanity
 
-test: venv
+# Services the tests run for real: etcd (Debian's etcd-server) for the tooz coordination tests. Installed when
+# missing and this is root on Debian/Ubuntu (as in CI); elsewhere the etcd tests skip, except under CI=true.
+services:
+	@if command -v etcd >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "services: installing etcd-server (apt-get)"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null; \
+	else echo "services: etcd not found and cannot install it here (apt-get install etcd-server); its tests skip"; fi
+
+test: venv services
 	@for target in unit integration molecule lint sanity; do \
 		start=$$(date +%s); \
 		$(MAKE) --no-print-directory $$target || { echo "make test: '$$target' FAILED after $$(( $$(date +%s) - start ))s"; exit 1; }; \
@@ -87,5 +97,5 @@ lab: venv collection-link
 	scripts/lab-demo
 
 clean:
-	rm -rf build lab tests/output .pytest_cache .hypothesis .ansible
+	rm -rf build lab lab-day2 tests/output .pytest_cache .hypothesis .ansible
 	find . -path ./.venv -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
