@@ -168,7 +168,7 @@ def test_cluster_status_uses_a_reachable_node_when_the_first_node_is_down(make_l
 
 # --- make lab: scripts/lab-demo as a user runs it ----------------------------------------------------------------------
 
-def test_make_lab_demo_runs_and_shows_moves_inside_and_across_clusters(tmp_path):
+def test_make_lab_demo_shows_moves_inside_and_across_clusters_and_ends_with_nova_compute(tmp_path):
     env = dict(os.environ, LAB_DIR=str(tmp_path / 'lab'), LAB_DAY2_DIR=str(tmp_path / 'lab-day2'),
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
     env.pop('ANSIBLE_COLLECTIONS_PATH', None)
@@ -182,3 +182,10 @@ def test_make_lab_demo_runs_and_shows_moves_inside_and_across_clusters(tmp_path)
                  '"msg": "hv2 (hvc1) is Up; 3 role(s) came back: '):
         assert line in demo.stdout, line
     assert 'failed=1' not in demo.stdout
+    # It ends with nova-compute on the first lab's cluster, and shows no secret on the way.
+    tail = demo.stdout[demo.stdout.index('nova-compute with the Hyper-V cluster driver on every node'):]
+    assert 'compute_driver = compute_hyperv.cluster.driver.HyperVClusterDriver' in tail
+    assert 'openstack: compute services up on hv1, hv2, hv3' in tail
+    assert 'aggregate hvc1 (zone hyperv): hv1, hv2, hv3' in tail
+    for secret in ('Simulated-Nova-Pa55', 'Simulated-Placement-Pa55', 'Simulated-Rabbit-Pa55'):
+        assert secret not in demo.stdout, secret
