@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Quorum and memory arithmetic for taking nodes out of a failover cluster: pure functions, no I/O.
 
-FOR INTERNAL COLLECTION USE ONLY. Used by cluster_node (the guards of a maintenance pause); written to serve the
-cluster_capacity module and the evacuate playbook as well. Inputs are plain data parsed from what Windows returned;
-node names are compared case-insensitively.
+FOR INTERNAL COLLECTION USE ONLY. Used by cluster_node (the guards of a maintenance pause) and cluster_capacity
+(surviving node failures). Inputs are plain data parsed from what Windows returned; node names are compared
+case-insensitively.
 
 The quorum rule (``quorum_after_losing``) is deliberately static and conservative:
 
@@ -24,6 +24,8 @@ check is per VM, not on the sums: 10 GiB free on each of two nodes does not host
 """
 
 from __future__ import annotations
+
+import itertools
 
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import ref
 
@@ -210,3 +212,82 @@ def witness_of(row):
     if not row.get('QuorumResource.Name'):
         return None
     return {'name': row['QuorumResource.Name'], 'online': row.get('QuorumResource.State') == 'Online'}
+
+
+# --- surviving node failures (cluster_capacity) --------------------------------------------------------------------
+
+GB = 1024 * MB
+# Beyond this many combinations of lost nodes the check is refused: each is a first-fit-decreasing placement.
+MAX_SCENARIOS = 5000
+
+
+def vm_overhead(memory_bytes):
+    """Hyper-V's own memory for a running VM on top of what the VM is assigned: up to 32 MB for the first GB and
+    8 MB for each further GB (rounded up), the rule of thumb of the cluster sizing guides. 0 for a VM that is off."""
+    if not memory_bytes or memory_bytes <= 0:
+        return 0
+    gigabytes = -(-int(memory_bytes) // GB)
+    return 32 * MB + 8 * MB * (gigabytes - 1)
+
+
+def failure_scenarios(nodes, capacity, vms, groups, failures, reserve_bytes, overhead=True, witness=None,
+                      quorum_type='Majority'):
+    """Does the cluster keep every highly available VM running after losing any ``failures`` of its Up nodes?
+
+    ``nodes``: [{'name', 'state', 'weight'}]; ``capacity``: {node: MemoryCapacity bytes or None}; ``vms``: every VM
+    on the nodes, [{'name', 'host', 'clustered', 'memory'}] (``memory`` the MemoryAssigned bytes, 0 when off);
+    ``groups``: the cluster groups, [{'name', 'owner_node', 'group_type', 'priority'}].
+
+    A VM that must restart elsewhere is a running VM role whose start priority is not ``no_auto_start`` (0): the
+    cluster leaves those offline after a failover. Each needs its assigned memory (plus Hyper-V's overhead with
+    ``overhead``) on one surviving Up node, which offers MemoryCapacity minus what its own running VMs use minus
+    ``reserve_bytes`` (first-fit decreasing, as ``evacuation_plan``). A scenario also needs quorum once the nodes are
+    lost (``quorum_after_losing``). Paused nodes take no failover role and are not counted as able to fail again.
+
+    Returns {'survives', 'scenarios', 'failing': [scenario, ...], 'worst': scenario or None, 'ha_vms': [names],
+    'not_restarted': [names]}; a scenario is {'lost', 'quorum', 'unplaced', 'unplaced_bytes', 'free_after'}
+    (free_after: the survivors' total free bytes after the failover). ``worst`` is the first failing scenario, else
+    the one that leaves the least free memory.
+    """
+    up = [node['name'] for node in nodes if node.get('state') == 'Up']
+
+    def needs(size):
+        return size + (vm_overhead(size) if overhead else 0)
+
+    by_vm = {_key(vm['name']): vm for vm in vms if vm.get('clustered') and vm.get('memory')}
+    ha, not_restarted = [], []
+    for group in groups:
+        if group.get('group_type') != 'VirtualMachine':
+            continue
+        vm = by_vm.get(_key(group['name']))
+        if vm is None:
+            continue        # not running: nothing to restart
+        if group.get('priority') == 0:
+            not_restarted.append(group['name'])
+            continue
+        owner = node_for(group.get('owner_node'), up) or group.get('owner_node')
+        ha.append((group['name'], owner, needs(vm['memory'])))
+    used = [{'host': vm['host'], 'memory': needs(vm['memory'])} for vm in vms if vm.get('memory')]
+    combinations = list(itertools.combinations(up, failures)) if 0 < failures <= len(up) else []
+    if len(combinations) > MAX_SCENARIOS:
+        raise ValueError('%d combinations of %d lost node(s) among %d' % (len(combinations), failures, len(up)))
+    scenarios = []
+    for lost in combinations:
+        lost_keys = {_key(name) for name in lost}
+        survivors = [name for name in up if _key(name) not in lost_keys]
+        movers = [(name, size) for name, owner, size in ha if _key(owner) in lost_keys]
+        plan = evacuation_plan(movers, survivors, capacity,
+                               [vm for vm in used if _key(vm['host']) not in lost_keys], reserve_bytes)
+        quorum = quorum_after_losing(nodes, list(lost), witness, quorum_type)
+        scenarios.append({'lost': list(lost), 'quorum': quorum['ok'], 'unplaced': plan['unplaced'],
+                          'unplaced_bytes': plan['unplaced_bytes'],
+                          'free_after': sum(plan['free_after'].values())})
+    failing = [scenario for scenario in scenarios if scenario['unplaced'] or not scenario['quorum']]
+    if failures > len(up):
+        failing = [{'lost': list(up), 'quorum': False, 'unplaced': [name for name, _owner, _size in ha],
+                    'unplaced_bytes': sum(size for _name, _owner, size in ha), 'free_after': 0}]
+    failing.sort(key=lambda scenario: (-scenario['unplaced_bytes'], scenario['quorum'], scenario['free_after']))
+    worst = failing[0] if failing else (min(scenarios, key=lambda scenario: scenario['free_after'])
+                                        if scenarios else None)
+    return {'survives': not failing, 'scenarios': len(scenarios), 'failing': failing, 'worst': worst,
+            'ha_vms': sorted(name for name, _owner, _size in ha), 'not_restarted': sorted(not_restarted)}

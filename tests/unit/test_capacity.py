@@ -219,3 +219,114 @@ def test_witness_of():
         'name': 'Cloud Witness', 'online': True}
     assert _capacity.witness_of({'QuorumResource.Name': 'Cluster Disk 1', 'QuorumResource.State': 'Failed'}) == {
         'name': 'Cluster Disk 1', 'online': False}
+
+
+# --- failure_scenarios: surviving the loss of nodes ----------------------------------------------------------------
+
+def test_vm_overhead_is_32_mb_for_the_first_gb_and_8_per_further_gb():
+    assert _capacity.vm_overhead(0) == 0
+    assert _capacity.vm_overhead(512 * MB) == 32 * MB
+    assert _capacity.vm_overhead(GIB) == 32 * MB
+    assert _capacity.vm_overhead(GIB + 1) == 40 * MB
+    assert _capacity.vm_overhead(16 * GIB) == (32 + 15 * 8) * MB
+
+
+def three_nodes(memory_gib=(16, 16, 16), states=('Up', 'Up', 'Up')):
+    nodes = cluster(*states)
+    capacity = {node['name']: memory_gib[index] * GIB for index, node in enumerate(nodes)}
+    return nodes, capacity
+
+
+def role(name, owner, priority=2000):
+    return {'name': name, 'owner_node': owner, 'group_type': 'VirtualMachine', 'priority': priority}
+
+
+def running(name, host, gib, clustered=True):
+    return {'name': name, 'host': host, 'clustered': clustered, 'memory': gib * GIB}
+
+
+def scenarios(nodes, capacity, vms, groups, failures=1, reserve_gib=0, overhead=False, witness=None):
+    return _capacity.failure_scenarios(nodes, capacity, vms, groups, failures, reserve_gib * GIB, overhead, witness)
+
+
+def test_n_plus_one_holds_when_each_nodes_vms_fit_on_the_others():
+    nodes, capacity = three_nodes()
+    vms = [running('a', 'hv1', 6), running('b', 'hv2', 6), running('c', 'hv3', 6)]
+    groups = [role('a', 'hv1'), role('b', 'hv2'), role('c', 'hv3')]
+    result = scenarios(nodes, capacity, vms, groups)
+    assert result['survives'] is True and result['scenarios'] == 3 and result['failing'] == []
+    # Losing any node leaves 2 x 16 - 3 x 6 = 14 GiB on the two others.
+    assert result['worst']['free_after'] == 14 * GIB
+    assert result['ha_vms'] == ['a', 'b', 'c']
+
+
+def test_one_vm_too_big_for_any_single_survivor_fails_even_if_the_sum_fits():
+    nodes, capacity = three_nodes()
+    vms = [running('big', 'hv1', 12), running('b', 'hv2', 6), running('c', 'hv3', 6)]
+    groups = [role('big', 'hv1'), role('b', 'hv2'), role('c', 'hv3')]
+    result = scenarios(nodes, capacity, vms, groups)
+    assert result['survives'] is False
+    assert [scenario['lost'] for scenario in result['failing']] == [['hv1']]
+    assert result['failing'][0]['unplaced'] == ['big'] and result['failing'][0]['quorum'] is True
+    assert result['worst'] is result['failing'][0]
+
+
+def test_the_reserve_and_the_overhead_are_counted():
+    nodes, capacity = three_nodes()
+    vms = [running('a', 'hv1', 8), running('b', 'hv2', 8)]
+    groups = [role('a', 'hv1'), role('b', 'hv2')]
+    assert scenarios(nodes, capacity, vms, groups)['survives'] is True
+    # hv2 keeps 8 GiB free; with the 8 GiB VM's 88 MB overhead counted on both sides it no longer fits there, but
+    # hv3 (16 GiB free) still takes it: only a reserve of 8 GiB on hv3 as well breaks N+1.
+    assert scenarios(nodes, capacity, vms, groups, overhead=True)['survives'] is True
+    result = scenarios(nodes, capacity, vms, groups, reserve_gib=8, overhead=True)
+    assert result['survives'] is False
+    assert sorted(scenario['lost'][0] for scenario in result['failing']) == ['hv1', 'hv2']
+
+
+def test_no_auto_start_and_stopped_vms_need_no_room_and_unclustered_vms_only_use_it():
+    nodes, capacity = three_nodes((16, 8, 8))
+    vms = [running('ha', 'hv1', 6), running('later', 'hv1', 12), running('off', 'hv1', 0),
+           running('local', 'hv2', 4, clustered=False)]
+    groups = [role('ha', 'hv1'), role('later', 'hv1', priority=0), role('off', 'hv1')]
+    result = scenarios(nodes, capacity, vms, groups)
+    assert result['ha_vms'] == ['ha'] and result['not_restarted'] == ['later']
+    assert result['survives'] is True        # 'ha' (6 GiB) fits on hv3; hv2 has only 4 GiB left
+
+
+def test_losing_quorum_fails_the_scenario():
+    # 4 nodes, hv4 already down: losing one more leaves 2 of 4 votes (no quorum), or 3 of 5 with a witness.
+    nodes = cluster('Up', 'Up', 'Up', 'Down')
+    capacity = {node['name']: 16 * GIB for node in nodes}
+    result = scenarios(nodes, capacity, [], [])
+    assert result['survives'] is False and result['scenarios'] == 3
+    assert all(scenario['quorum'] is False for scenario in result['failing'])
+    assert scenarios(nodes, capacity, [], [], witness=WITNESS_ONLINE)['survives'] is True
+    assert scenarios(nodes, capacity, [], [], witness=WITNESS_OFFLINE)['survives'] is False
+
+
+def test_two_failures_check_every_pair_and_more_failures_than_nodes_lose_everything():
+    nodes, capacity = three_nodes((64, 64, 64))
+    groups = [role('a', 'hv1'), role('b', 'hv2')]
+    vms = [running('a', 'hv1', 4), running('b', 'hv2', 4)]
+    five = cluster('Up', 'Up', 'Up', 'Up', 'Up')
+    five_capacity = {node['name']: 64 * GIB for node in five}
+    result = scenarios(five, five_capacity, vms, groups, failures=2)
+    assert result['scenarios'] == 10 and result['survives'] is True
+    too_many = scenarios(nodes, capacity, vms, groups, failures=4)
+    assert too_many['survives'] is False and too_many['failing'][0]['unplaced'] == ['a', 'b']
+
+
+def test_paused_nodes_take_no_role():
+    nodes, capacity = three_nodes(states=('Up', 'Paused', 'Up'))
+    vms = [running('a', 'hv1', 10), running('c', 'hv3', 10)]
+    groups = [role('a', 'hv1'), role('c', 'hv3')]
+    # Only hv1 and hv3 are Up: losing one leaves 6 GiB on the other, short of the 10 GiB VM.
+    result = scenarios(nodes, capacity, vms, groups, witness=WITNESS_ONLINE)
+    assert result['scenarios'] == 2 and result['survives'] is False
+
+
+def test_too_many_combinations_are_refused():
+    many = cluster(*(['Up'] * 40))
+    with pytest.raises(ValueError, match='9880 combinations of 3 lost node'):
+        _capacity.failure_scenarios(many, {}, [], [], 3, 0)
