@@ -9,6 +9,7 @@ raised as ``HypervClusterError`` subclasses and returned as clean task failures.
 
 from __future__ import annotations
 
+from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import HypervClusterError
@@ -32,16 +33,18 @@ class ClusterAction(ActionBase):
             required_if=self.REQUIRED_IF,
         )
         host = WindowsHost(self, task_vars or {})
+        # Secrets (no_log options) never leave the task, even inside a message Windows echoed them in.
+        secrets = getattr(_validation, '_no_log_values', set()) or set()
         try:
             outcome = self.execute(params, host)
         except HypervClusterError as error:
-            result.update(error.to_result())
+            result.update(remove_values(error.to_result(), secrets) if secrets else error.to_result())
             return result
         diff = outcome.pop('diff', None)
         if diff is not None and self._task.diff:
             result['diff'] = diff
         result.update(outcome)
-        return result
+        return remove_values(result, secrets) if secrets else result
 
     @property
     def check_mode(self):

@@ -67,3 +67,24 @@ def test_a_static_address_on_no_cluster_network(make_lab, tmp_path):
     assert result['failed'] is True
     assert "Static address '192.168.0.9' was not found on any cluster network." in result['msg'], result['msg']
     assert step.state_unchanged
+
+
+def test_a_new_two_node_cluster_gets_its_witness_and_secrets_stay_secret(make_lab, tmp_path):
+    lab = make_lab(nodes=2, preset='prepared')
+    share = '\\\\fs01.corp.example.com\\witness\\hvc1'
+    steps = run_steps(lab, tmp_path, [
+        cluster('create', name='hvc1', nodes=['hv1', 'hv2']),
+        {'name': 'no witness yet', 'hyperv.cluster.cluster_quorum': {}},
+        {'name': 'file share witness', 'hyperv.cluster.cluster_quorum': {'file_share_path': share}},
+        {'name': 'again', 'hyperv.cluster.cluster_quorum': {'file_share_path': share}},
+        {'name': 'cloud witness', 'hyperv.cluster.cluster_quorum': {
+            'witness': 'cloud', 'cloud_account_name': 'hvwitness', 'cloud_access_key': 'VerySecretKey=='}},
+    ], diff=True)
+    assert any('has 2 nodes and no witness' in warning for warning in steps['no witness yet'].result()['warnings'])
+    assert steps['file share witness'].result()['quorum']['share_path'] == share
+    assert steps['again'].result()['changed'] is False and steps['again'].modes == ['read']
+    cloud = steps['cloud witness']
+    assert cloud.result()['quorum']['mode'] == 'node_and_cloud_majority'
+    assert lab.show()['clusters']['hvc1']['quorum']['witness'] == {'kind': 'cloud', 'account': 'hvwitness',
+                                                                   'endpoint': 'core.windows.net'}
+    assert 'VerySecretKey==' not in steps.run.stdout + steps.run.stderr

@@ -16,7 +16,8 @@ CONTROL = {}
 
 
 class Probe(ClusterAction):
-    ARGUMENT_SPEC = dict(name=dict(type='str', required=True), count=dict(type='int', default=1))
+    ARGUMENT_SPEC = dict(name=dict(type='str', required=True), count=dict(type='int', default=1),
+                         password=dict(type='str', no_log=True))
 
     def execute(self, params, host):
         CONTROL['seen'] = (params, host, self.check_mode)
@@ -43,7 +44,7 @@ def test_execute_gets_validated_params_a_host_and_check_mode():
     run({'changed': False}, args={'name': 'vm1', 'count': '3'}, check_mode=True,
         task_vars={'inventory_hostname': 'hv7'})
     params, host, check_mode = CONTROL['seen']
-    assert params == {'name': 'vm1', 'count': 3}
+    assert params == {'name': 'vm1', 'count': 3, 'password': None}
     assert isinstance(host, WindowsHost)
     assert host.name == 'hv7'
     assert host.executions == 0
@@ -72,3 +73,11 @@ def test_execute_must_be_implemented():
     action = make_action(ClusterAction, {})
     with pytest.raises(NotImplementedError):
         action.execute({}, None)
+
+
+def test_no_log_values_are_masked_in_results_and_failures():
+    args = {'name': 'vm1', 'password': 'Hunter2-secret'}
+    assert run({'changed': True, 'echo': 'Windows said Hunter2-secret'}, args=args) == {
+        'changed': True, 'echo': 'Windows said ********'}
+    failure = run(ObjectNotFoundError('VM vm1', 'rejected Hunter2-secret', 'Check it.'), args=args)
+    assert 'Hunter2-secret' not in repr(failure) and failure['failed'] is True

@@ -12,7 +12,8 @@ from collection_path import REPO_ROOT as COLLECTION_ROOT
 
 MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(COLLECTION_ROOT, 'plugins', 'modules'))
                  if name.endswith('.py') and not name.startswith('_'))
-KEYS = ('type', 'default', 'choices', 'elements', 'required', 'no_log')
+KEYS = ('type', 'default', 'choices', 'elements', 'required')
+SECRET_WORDS = ('password', 'secret', 'access_key', 'token')
 
 
 def documented(name):
@@ -44,8 +45,6 @@ def test_documented_options_are_the_argument_spec(name):
             expected = entry.get(key)
             if key == 'required' and not expected:
                 expected = None
-            if key == 'no_log' and not expected:
-                continue
             actual = documented_entry.get(key)
             if key == 'required' and not actual:
                 actual = None
@@ -54,3 +53,11 @@ def test_documented_options_are_the_argument_spec(name):
             if isinstance(expected, tuple):
                 expected = list(expected)
             assert actual == expected, (option, key, actual, expected)
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_secret_options_are_no_log(name):
+    action = importlib.import_module('ansible_collections.hyperv.cluster.plugins.action.%s' % name)
+    for option, entry in action.ActionModule.ARGUMENT_SPEC.items():
+        if any(word in option for word in SECRET_WORDS) and entry.get('type', 'str') == 'str':
+            assert entry.get('no_log') is True, option

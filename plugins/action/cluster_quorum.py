@@ -1,0 +1,162 @@
+# Copyright (c) 2026 hyperv.cluster contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hyperv.cluster.cluster_quorum: the quorum witness of the cluster the target node belongs to.
+
+Every decision is in ``execute``: one read (nodes, Get-ClusterQuorum, the witness resource's parameters), the
+comparison in Python the way Windows Server 2016+ reports quorum (``Majority`` plus the witness resource's type, never
+``NodeAndFileShareMajority``), at most one write.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch, ref
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import InvalidInputError, WindowsCommandError
+
+WITNESSES = ('auto', 'none', 'file_share', 'cloud')
+QUORUM_SELECT = _cluster.QUORUM_SELECT
+
+
+def _same_path(left, right):
+    return str(left or '').rstrip('\\').lower() == str(right or '').rstrip('\\').lower()
+
+
+def _wanted(params, label):
+    """The witness asked for: 'none', 'file_share' or 'cloud' (``auto`` decided from what was given)."""
+    witness = params['witness']
+    share, account = params['file_share_path'], params['cloud_account_name']
+    if witness == 'auto':
+        if share and account:
+            raise InvalidInputError(label, 'both file_share_path and cloud_account_name are given, and a cluster has '
+                                    'one witness', 'Give one of them, or set witness explicitly.')
+        witness = 'file_share' if share else ('cloud' if account else 'none')
+    if witness == 'file_share' and not share:
+        raise InvalidInputError(label, 'witness=file_share needs file_share_path',
+                                'Give the UNC path of a folder every node reaches, e.g. \\\\fs01\\witness\\hvc1.')
+    if witness == 'file_share' and not str(share).startswith('\\\\'):
+        raise InvalidInputError(label, 'file_share_path %r is not a UNC path' % share,
+                                'Give \\\\SERVER\\SHARE\\FOLDER: a file share witness lives on a server outside '
+                                'the cluster.')
+    if witness == 'cloud' and not (account and params['cloud_access_key']):
+        raise InvalidInputError(label, 'witness=cloud needs cloud_account_name and cloud_access_key',
+                                'Give the Azure storage account name and one of its access keys.')
+    allowed = {'none': (), 'file_share': ('file_share_path',),
+               'cloud': ('cloud_account_name', 'cloud_access_key', 'cloud_endpoint')}[witness]
+    others = [name for name in ('file_share_path', 'cloud_account_name', 'cloud_access_key', 'cloud_endpoint')
+              if params[name] and name not in allowed]
+    if others:
+        raise InvalidInputError(label, '%s do%s not apply to witness=%s' % (
+            ', '.join(others), 'es' if len(others) == 1 else '', witness), 'Remove %s.' % ', '.join(others))
+    return witness
+
+
+def _describe(quorum, parameters):
+    view = {'mode': quorum['mode'], 'witness_type': quorum['witness_type'],
+            'witness_resource': quorum['witness_resource'], 'share_path': None, 'account_name': None}
+    if quorum['witness_type'] == 'file_share':
+        view['share_path'] = parameters.get('sharepath')
+    elif quorum['witness_type'] == 'cloud':
+        view['account_name'] = parameters.get('accountname')
+        view['endpoint'] = parameters.get('endpointinfo')
+    return view
+
+
+def _parameters(step):
+    return {str(row.get('Name')).lower(): row.get('Value') for row in step.output} if step.ok else {}
+
+
+class ActionModule(ClusterAction):
+    ARGUMENT_SPEC = dict(
+        witness=dict(type='str', default='auto', choices=list(WITNESSES)),
+        file_share_path=dict(type='str'),
+        cloud_account_name=dict(type='str'),
+        cloud_access_key=dict(type='str', no_log=True),
+        cloud_endpoint=dict(type='str'),
+        update_access_key=dict(type='bool', default=False),
+    )
+
+    def execute(self, params, host):
+        label = 'cluster quorum'
+        wanted = _wanted(params, label)
+        read = Batch('read')
+        _cluster.add_cluster_read(read)
+        read.call('nodes', 'Get-ClusterNode', select=['Name', 'State'])
+        read.call('quorum', 'Get-ClusterQuorum', select=QUORUM_SELECT)
+        read.call('witness', 'Get-ClusterParameter', {'InputObject': ref('quorum', 'QuorumResource')},
+                  select=['Name', 'Value'])
+        found = host.read(read)
+        cluster = _cluster.require_cluster(found, host.name, 'configure the quorum of a cluster', subject=label)
+        label = 'cluster %s' % cluster['name']
+        for step_id in ('nodes', 'quorum'):
+            if not found[step_id].ok:
+                _cluster.raise_step_error(label, found[step_id], 'reading %s failed' % step_id)
+        before = _describe(_cluster.parse_quorum(found['quorum']), _parameters(found['witness']))
+        node_count = len(found['nodes'].output)
+        warnings = []
+        if wanted == 'none' and node_count % 2 == 0:
+            warnings.append('cluster %s has %d nodes and no witness: when half of them are lost, the other half '
+                            'stops too. Give file_share_path or a cloud witness.' % (cluster['name'], node_count))
+
+        calls = self._plan(wanted, before, params)
+        if not calls:
+            return self._outcome(False, before, before, warnings)
+        after = {'mode': {'none': 'node_majority', 'file_share': 'node_and_file_share_majority',
+                          'cloud': 'node_and_cloud_majority'}[wanted],
+                 'witness_type': wanted, 'witness_resource': {'none': None, 'file_share': 'File Share Witness',
+                                                              'cloud': 'Cloud Witness'}[wanted],
+                 'share_path': params['file_share_path'] if wanted == 'file_share' else None,
+                 'account_name': params['cloud_account_name'] if wanted == 'cloud' else None}
+        if wanted == 'cloud':
+            after['endpoint'] = params['cloud_endpoint'] or 'core.windows.net'
+        if self.check_mode:
+            return self._outcome(True, before, after, warnings)
+        write = Batch('write')
+        for index, parameters in enumerate(calls):
+            write.call('set_%d' % index, 'Set-ClusterQuorum', parameters, select=['QuorumType'])
+        write.call('final', 'Get-ClusterQuorum', select=QUORUM_SELECT)
+        write.call('final_witness', 'Get-ClusterParameter', {'InputObject': ref('final', 'QuorumResource')},
+                   select=['Name', 'Value'])
+        done = host.write(write)
+        if done.failed_steps:
+            step = done.failed_steps[0]
+            messages = '; '.join(error.message.strip() for error in step.errors) or 'no error detail'
+            fix = ('Create the share (on a server outside the cluster), give the cluster name object (%s$) '
+                   'Full Control on its folder, and rerun.' % cluster['name'].upper()
+                   if wanted == 'file_share' else 'Fix the cause above and rerun.')
+            raise WindowsCommandError(label, 'setting the %s witness failed: Set-ClusterQuorum reported: %s'
+                                      % (wanted.replace('_', ' '), messages), fix,
+                                      records=[error.to_dict() for error in step.errors], quorum=before)
+        final = _describe(_cluster.parse_quorum(done['final']), _parameters(done['final_witness']))
+        return self._outcome(True, before, final, warnings)
+
+    @staticmethod
+    def _plan(wanted, before, params):
+        """The Set-ClusterQuorum calls that bring ``before`` to the wanted witness (none when it is there)."""
+        if wanted == 'none':
+            return [] if before['mode'] == 'node_majority' else [{'NoWitness': True}]
+        if wanted == 'file_share':
+            if before['witness_type'] == 'file_share' and before['mode'] != 'disk_only' and _same_path(
+                    before['share_path'], params['file_share_path']):
+                return []
+            return [{'FileShareWitness': params['file_share_path']}]
+        cloud = {'CloudWitness': True, 'AccountName': params['cloud_account_name'],
+                 'AccessKey': params['cloud_access_key']}
+        if params['cloud_endpoint']:
+            cloud['Endpoint'] = params['cloud_endpoint']
+        if before['witness_type'] == 'cloud':
+            same = str(before.get('account_name') or '').lower() == params['cloud_account_name'].lower() and (
+                not params['cloud_endpoint'] or str(before.get('endpoint') or '').lower()
+                == params['cloud_endpoint'].lower())
+            if same and not params['update_access_key']:
+                return []
+            # A second cloud witness cannot be created next to the first (FailoverClusterDsc #197).
+            return [{'NoWitness': True}, cloud]
+        return [cloud]
+
+    @staticmethod
+    def _outcome(changed, before, after, warnings):
+        result = {'changed': changed, 'quorum': after, 'diff': {'before': before, 'after': after}}
+        if warnings:
+            result['warnings'] = list(warnings)
+        return result
