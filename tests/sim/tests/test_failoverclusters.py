@@ -381,3 +381,31 @@ def test_cluster_networks(hvc, sim):
     assert [row['Name'] for row in step['output']] == ['Management', 'Cluster', 'LiveMigration']
     assert step['output'][0] == {'Name': 'Management', 'Role': 'ClusterAndClient', 'Address': '10.10.0.0',
                                  'State': 'Up'}
+
+
+# --- ClusterNetwork properties (CLUSTERING.md: networks) ----------------------------------------------------------
+
+def test_cluster_network_name_role_and_metric_can_be_set(make_lab, sim):
+    lab = make_lab(nodes=2)
+    run = sim.run(lab, 'hv1', 'write', [
+        sim.call('net', 'Get-ClusterNetwork', {'Name': ['LiveMigration']}),
+        sim.assign('set', 'net', {'Name': 'Migration', 'Role': 'None', 'Metric': 900}),
+        sim.call('after', 'Get-ClusterNetwork', {'Name': ['Migration']}, ['Name', 'Role', 'Metric', 'AutoMetric'])])
+    assert sim.steps(run)['after']['output'] == [{'Name': 'Migration', 'Role': 'None', 'Metric': 900,
+                                                   'AutoMetric': False}]
+    assert 'Migration' in lab.show()['clusters']['hvc1']['networks']
+
+
+@pytest.mark.parametrize('properties, fragment', [
+    ({'Role': 'Storage'}, 'Cannot convert value "Storage" to type ClusterNetworkRole'),
+    ({'Name': 'cluster'}, 'already in use'),
+    ({'Metric': -1}, 'The parameter is incorrect'),
+])
+def test_bad_cluster_network_values_are_refused(make_lab, sim, properties, fragment):
+    lab = make_lab(nodes=2)
+    before = lab.raw_state()
+    run = sim.run(lab, 'hv1', 'write', [sim.call('net', 'Get-ClusterNetwork', {'Name': ['Management']}),
+                                        sim.assign('set', 'net', properties)])
+    step = sim.steps(run)['set']
+    assert step['status'] == 'error' and fragment in step['errors'][0]['message'], step
+    assert lab.raw_state() == before

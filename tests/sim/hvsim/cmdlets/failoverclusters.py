@@ -193,7 +193,35 @@ def quorum_resource(ctx, cluster):
     })
 
 
+NETWORK_ROLES = {'none': 'None', 'cluster': 'Cluster', 'client': 'Client', 'clusterandclient': 'ClusterAndClient',
+                 '0': 'None', '1': 'Cluster', '2': 'Client', '3': 'ClusterAndClient'}
+
+
 def network_object(cluster, network):
+    """A ClusterNetwork; Name, Role (ClusterNetworkRole, by name or number) and Metric (UInt32, which turns
+    AutoMetric off) can be set, as on Windows, and take effect at once."""
+
+    def set_name(value):
+        taken = [other for other in cluster['networks'] if other is not network
+                 and str(other['name']).lower() == str(value).lower()]
+        if not isinstance(value, str) or not value.strip() or taken:
+            raise errors.cluster_error('Set', 'The cluster network name is not valid or already in use',
+                                       'InvalidArgument', value)
+        network['name'] = value
+
+    def set_role(value):
+        role = NETWORK_ROLES.get(str(value).replace(' ', '').lower()) if not isinstance(value, bool) else None
+        if role is None:
+            raise errors.cluster_error('Set', 'Cannot convert value "%s" to type ClusterNetworkRole' % value,
+                                       'InvalidArgument', value)
+        network['role'] = role
+
+    def set_metric(value):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
+            raise errors.cluster_error('Set', 'The parameter is incorrect', 'InvalidArgument', value)
+        network['metric'] = value
+        network['auto_metric'] = False
+
     return PSObject('Microsoft.FailoverClusters.PowerShell.ClusterNetwork', {
         'Name': network['name'],
         'Address': network['address'],
@@ -206,7 +234,7 @@ def network_object(cluster, network):
         'Ipv4Addresses': [network['address']],
         'Ipv4PrefixLengths': [network.get('prefix_length', 24)],
         'Cluster': cluster['name'],
-    })
+    }, setters={'Name': set_name, 'Role': set_role, 'Metric': set_metric})
 
 
 def _select_names(available, names, kind, cmdlet, ctx):
