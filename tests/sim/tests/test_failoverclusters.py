@@ -391,8 +391,8 @@ def test_cluster_network_name_role_and_metric_can_be_set(make_lab, sim):
         sim.call('net', 'Get-ClusterNetwork', {'Name': ['LiveMigration']}),
         sim.assign('set', 'net', {'Name': 'Migration', 'Role': 'None', 'Metric': 900}),
         sim.call('after', 'Get-ClusterNetwork', {'Name': ['Migration']}, ['Name', 'Role', 'Metric', 'AutoMetric'])])
-    assert sim.steps(run)['after']['output'] == [{'Name': 'Migration', 'Role': 'None', 'Metric': 900,
-                                                   'AutoMetric': False}]
+    expected = {'Name': 'Migration', 'Role': 'None', 'Metric': 900, 'AutoMetric': False}
+    assert sim.steps(run)['after']['output'] == [expected]
     assert 'Migration' in lab.show()['clusters']['hvc1']['networks']
 
 
