@@ -133,6 +133,9 @@ def snapshot(state):
                                    'size_bytes': csv['size_bytes'],
                                    'free_bytes': csv['size_bytes'] - csv_used_bytes(ctx, csv)}
                      for csv in cluster['csvs'].values()},
+            'disks': {disk['name']: {'number': disk['number'], 'size_bytes': disk['size_bytes'],
+                                     'partition_style': disk['partition_style'], 'state': disk.get('state', 'Online')}
+                      for disk in (cluster.get('disks') or {}).values()},
             'networks': {network['name']: {'address': network['address'], 'role': network['role'],
                                            'metric': network['metric']} for network in cluster['networks']},
             'groups': {group_name: {'owner': group.get('owner'), 'state': group_state(ctx, cluster, group),
@@ -148,8 +151,17 @@ def snapshot(state):
             'path': vm['path'], 'memory_mb': vm['memory_mb'],
             'clustered': bool(cluster) and any(group.get('vm_id') == vm['id'] for group in cluster['groups'].values()),
         }
+    held = {}
+    for name, cluster in state.clusters.items():
+        for record in list((cluster.get('disks') or {}).values()) + list(cluster['csvs'].values()):
+            if record.get('disk_id'):
+                held[record['disk_id']] = name
+    shared = {str(disk['number']): {'size_bytes': disk['size_bytes'], 'partition_style': disk['partition_style'],
+                                    'nodes': list(disk['nodes']), 'cluster': held.get(disk['id'])}
+              for disk in state.data.get('shared_disks') or []}
     return {'schema': state.data['schema'], 'domain': state.data['domain']['name'], 'nodes': nodes,
-            'clusters': clusters, 'vms': vms, 'faults': faults.armed(state), 'openstack': openstack.view(state)}
+            'clusters': clusters, 'vms': vms, 'faults': faults.armed(state), 'openstack': openstack.view(state),
+            'shared_disks': shared}
 
 
 def print_summary(data, out):

@@ -150,6 +150,23 @@ def vm_group(vm, owner):
     }
 
 
+# The lab's SAN (iSCSI), zoned to every node: what Get-ClusterAvailableDisk offers a new cluster of prepared nodes.
+# number, size, partition style, friendly name
+SHARED_DISKS = (
+    (1, 1 * GIB, 'GPT', 'Witness'),
+    (2, 2 * TIB, 'GPT', 'CSV-A'),
+    (3, 2 * TIB, 'GPT', 'CSV-B'),
+    (4, 500 * GIB, 'MBR', 'Legacy'),
+    (5, 512 * 1024 * 1024, 'GPT', 'Tiny'),
+)
+
+
+def shared_disk_records(node_names):
+    return [{'number': number, 'id': _uuid('shared-disk', number), 'serial': 'SAN%04d' % number,
+             'friendly_name': 'MSFT Virtual HD %s' % label, 'size_bytes': size, 'partition_style': style,
+             'nodes': list(node_names)} for number, size, style, label in SHARED_DISKS]
+
+
 def plan_clusters(node_names, cluster_count):
     """Split nodes into contiguous groups: hv1..hvK -> hvc1, and so on."""
     if cluster_count < 1 or cluster_count > len(node_names):
@@ -189,6 +206,8 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
     }
     if preset in ('prepared', 'clustered'):
         data['domain']['computers'] = [name.upper() for name in node_names]
+    # A clustered lab's disks are already its CSVs; prepared nodes see the SAN's disks, not clustered yet.
+    data['shared_disks'] = shared_disk_records(node_names) if preset == 'prepared' else []
     if preset == 'clustered':
         per_cluster = {name: sum(1 for index in range(vms) if node_names[index % nodes] in members)
                        for name, members in plan.items()}

@@ -4,6 +4,7 @@ Get-ClusterParameter. Semantics: tests/sim/CLUSTERING.md ("Quorum").
 
 from hvsim import errors
 from hvsim.cmdlets import cmdlet
+from hvsim.cmdlets.clusterdisks import disk_resource_object
 from hvsim.cmdlets.failoverclusters import (
     _select_names,
     get_cluster_quorum,
@@ -33,7 +34,10 @@ def _resources(ctx, cluster):
             'Cluster': cluster['name']})
     witness = quorum_resource(ctx, cluster)
     if witness is not None:
-        resources[witness['Name']] = witness
+        resources[witness.get('Name')] = witness
+    for key in list(cluster.get('disks') or {}):
+        # Disks in Available Storage (a disk witness is one of them, moved to the core group).
+        resources[key] = disk_resource_object(ctx, cluster, key)
     return resources
 
 
