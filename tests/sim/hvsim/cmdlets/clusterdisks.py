@@ -97,11 +97,14 @@ def disk_resource_object(ctx, cluster, key):
         record['name'] = value
         cluster['disks'][value] = cluster['disks'].pop(key)
 
-    storage = cluster['groups'].get('Available Storage') or {}
+    # The disk witness belongs to the core group, the other disks to Available Storage.
+    witness = cluster['quorum'].get('witness') or {}
+    group = 'Cluster Group' if witness.get('kind') == 'disk' and witness.get('resource') == key else 'Available Storage'
+    storage = cluster['groups'].get(group) or {}
     return PSObject('Microsoft.FailoverClusters.PowerShell.ClusterResource', {
         'Name': record['name'], 'ResourceType': resource_type('Physical Disk', 'Physical Disk'),
         'State': record.get('state', 'Online'),
-        'OwnerGroup': group_object(ctx, cluster, 'Available Storage') if storage else None,
+        'OwnerGroup': group_object(ctx, cluster, group) if storage else None,
         'OwnerNode': owner_node_object(ctx, cluster, storage.get('owner')), 'IsCoreResource': False,
         'Cluster': cluster['name']}, setters={'Name': set_name})
 
