@@ -118,10 +118,9 @@ class ActionModule(ClusterAction):
         else:
             matches = [row for row in available if _gb(row.get('Size')) == params['size_gb']]
             if len(matches) != 1:
-                raise (ObjectNotFoundError if not matches else InvalidInputError)(
-                    label, '%s available disk%s of %d GB' % (len(matches) or 'no', '' if len(matches) == 1 else 's',
-                                                           params['size_gb']),
-                    'Give number instead. Disks the cluster can take: %s.' % offered)
+                error = ObjectNotFoundError if not matches else InvalidInputError
+                raise error(label, '%s available disks of %d GB' % (len(matches) or 'no', params['size_gb']),
+                            'Give number instead. Disks the cluster can take: %s.' % offered)
             disk = next(row for row in disks if row.get('Number') == matches[0].get('Number'))
         number = disk['Number']
         if disk.get('IsClustered'):
