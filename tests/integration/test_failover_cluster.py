@@ -1,0 +1,140 @@
+"""playbooks/failover_cluster.yml (roles failover_cluster and csv) on prepared simulated labs: from prepared nodes
+to a cluster with quorum, networks and CSVs; reruns, growth, and bad inputs with the lab left as it was."""
+
+import os
+
+import pytest
+import yaml
+
+from labkit import REPO_ROOT
+
+PLAYBOOK = os.path.join(REPO_ROOT, 'playbooks', 'failover_cluster.yml')
+with open(os.path.join(REPO_ROOT, 'playbooks', 'vars', 'lab_failover_cluster.yml'), encoding='utf-8') as _handle:
+    LAB_VARS = yaml.safe_load(_handle)
+
+
+FC = 'hyperv.cluster.failover_cluster : '
+CSV = 'hyperv.cluster.csv : '
+CREATE = FC + 'Create the cluster on this node'
+JOIN = FC + 'Join the other nodes, one at a time'
+QUORUM = FC + 'Set the quorum witness'
+ADD_DISKS = CSV + 'Add the disks and make them Cluster Shared Volumes'
+CHECK_CSVS = CSV + 'Check that every node sees every CSV, online, at the same path'
+
+
+class Run:
+    def __init__(self, lab, **extra_vars):
+        self.raw_before = lab.raw_state()
+        self.run = lab.playbook(PLAYBOOK, extra_vars=dict(LAB_VARS, **extra_vars))
+        self.raw_after = lab.raw_state()
+        self.show = lab.show()
+
+    def failed(self):
+        """{(task, host): message} of the failed tasks; a loop's message is that of its failed item."""
+        failures = {}
+        for task in self.run.tasks():
+            for host, result in task['hosts'].items():
+                if result.get('failed'):
+                    items = [item for item in result.get('results') or [] if item.get('failed')]
+                    failures[(task['name'], host)] = items[0].get('msg', '') if items else result.get('msg', '')
+        return failures
+
+    def __repr__(self):
+        return repr(self.run)
+
+
+@pytest.fixture(scope='module')
+def built(module_lab):
+    lab = module_lab('failover', nodes=3, preset='prepared')
+    return lab, Run(lab), Run(lab)
+
+
+def test_prepared_nodes_become_a_cluster_with_quorum_networks_and_csvs(built):
+    _lab, first, _again = built
+    assert first.run.rc == 0, first
+    cluster = first.show['clusters']['hvc1']
+    assert {node: member['state'] for node, member in cluster['nodes'].items()} == {'hv1': 'Up', 'hv2': 'Up',
+                                                                                   'hv3': 'Up'}
+    assert cluster['quorum']['witness'] == {'kind': 'file_share',
+                                            'share_path': '\\\\fs01.corp.example.com\\witness\\hvc1'}
+    assert {name: (network['address'], network['role']) for name, network in cluster['networks'].items()} == {
+        'Management': ('10.10.0.0', 'ClusterAndClient'), 'Cluster': ('10.10.1.0', 'Cluster'),
+        'LiveMigration': ('10.10.2.0', 'Cluster')}
+    assert {name: csv['path'] for name, csv in cluster['csvs'].items()} == {
+        'CSV-A': 'C:\\ClusterStorage\\Volume1', 'CSV-B': 'C:\\ClusterStorage\\Volume2'}
+    # Everything ran on the leader, hv1; every node was asked for its CSVs.
+    checks = first.run.result(CHECK_CSVS, 'hv1')['results']
+    assert [item['item']['item'] for item in checks] == ['hv1', 'hv2', 'hv3']
+
+
+def test_a_rerun_changes_nothing(built):
+    _lab, _first, again = built
+    assert again.run.rc == 0, again
+    assert {host: stats['changed'] for host, stats in again.run.stats.items()} == {'hv1': 0, 'hv2': 0, 'hv3': 0}
+    assert again.raw_after == again.raw_before
+
+
+def test_a_fourth_node_later_joins_alone(module_lab):
+    lab = module_lab('failover-grow', nodes=4, preset='prepared')
+    three = Run(lab, failover_cluster_nodes=['hv1', 'hv2', 'hv3'], csv_nodes=['hv1', 'hv2', 'hv3'])
+    assert three.run.rc == 0, three
+    assert sorted(three.show['clusters']['hvc1']['nodes']) == ['hv1', 'hv2', 'hv3']
+    four = Run(lab)
+    assert four.run.rc == 0, four
+    changed = [task['name'] for task in four.run.tasks() if four.run.result(task['name'], 'hv1').get('changed')]
+    assert changed == [JOIN], changed
+    assert sorted(four.show['clusters']['hvc1']['nodes']) == ['hv1', 'hv2', 'hv3', 'hv4']
+    # hv4 sees the CSVs too.
+    checks = four.run.result(CHECK_CSVS, 'hv1')['results']
+    assert [item['item']['item'] for item in checks] == ['hv1', 'hv2', 'hv3', 'hv4']
+
+
+def test_a_16_character_name_fails_before_anything(module_lab):
+    lab = module_lab('failover-name', nodes=2, preset='prepared')
+    run = Run(lab, failover_cluster_name='hyperv-cluster-1')
+    assert run.run.rc != 0
+    assert list(run.failed()) == [(CREATE, 'hv1')]
+    assert 'the name has 16 characters' in run.failed()[(CREATE, 'hv1')]
+    assert run.raw_after == run.raw_before
+
+
+def test_a_node_of_another_cluster_stops_the_join_and_nothing_else_changes(module_lab):
+    lab = module_lab('failover-other', nodes=4, preset='prepared')
+    # hv3 and hv4 are already cluster hvc9.
+    other = lab.playbook(lab.tasks_playbook(lab.dir, [{'name': 'hvc9', 'hyperv.cluster.cluster': {
+        'name': 'hvc9', 'nodes': ['hv3', 'hv4']}}], hosts='hv3', name='hvc9.yml'))
+    assert other.rc == 0, other
+    first = Run(lab, failover_cluster_nodes=['hv1', 'hv2'], csv_nodes=['hv1', 'hv2'])
+    assert first.run.rc == 0, first
+    run = Run(lab, failover_cluster_nodes=['hv1', 'hv2', 'hv3'], csv_nodes=['hv1', 'hv2', 'hv3'])
+    assert run.run.rc != 0
+    message = run.failed()[(JOIN, 'hv1')]
+    assert 'hv3 (in cluster hvc9) already belongs to another cluster; nothing was changed' in message
+    assert run.raw_after == run.raw_before
+
+
+@pytest.mark.parametrize('changes, task, fragment', [
+    ({'failover_cluster_file_share_witness': '\\\\fs02.corp.example.com\\witness\\hvc1'}, QUORUM,
+     'The network path was not found.'),
+    ({'csv_disks': [{'name': 'CSV-C', 'number': 4}]}, ADD_DISKS, 'disk 4 is MBR, not GPT'),
+], ids=['witness share unreachable', 'non-GPT disk'])
+def test_bad_inputs_on_a_built_cluster_leave_it_as_it_was(built, changes, task, fragment):
+    lab = built[0]
+    run = Run(lab, **changes)
+    assert run.run.rc != 0
+    assert fragment in run.failed()[(task, 'hv1')], run.failed()
+    assert run.raw_after == run.raw_before
+
+
+def test_two_clusters_each_built_from_their_own_node(module_lab):
+    lab = module_lab('failover-two', nodes=5, clusters=2, preset='prepared')
+    run = Run(lab, failover_cluster_static_address=[], failover_cluster_file_share_witness='',
+              csv_disks=[{'name': 'CSV-A', 'number': 2}])
+    # hvc1 (hv1..hv3) takes disk 2 first; hvc2 (hv4, hv5) cannot: the lab has one SAN, so the disk is taken - seen
+    # by hvc2's read (already clustered) or, as the two leaders run at once, by Windows at the write.
+    assert run.run.rc != 0
+    message = run.failed()[(ADD_DISKS, 'hv4')]
+    assert 'disk 2 is already clustered' in message or "The disk '2' is not available to the cluster" in message
+    assert sorted(run.show['clusters']) == ['hvc1', 'hvc2']
+    assert sorted(run.show['clusters']['hvc2']['nodes']) == ['hv4', 'hv5']
+    assert list(run.show['clusters']['hvc1']['csvs']) == ['CSV-A']
