@@ -97,5 +97,5 @@ lab: venv collection-link
 	scripts/lab-demo
 
 clean:
-	rm -rf build lab lab-day2 tests/output .pytest_cache .hypothesis .ansible
+	rm -rf build lab lab-day2 lab-cluster tests/output .pytest_cache .hypothesis .ansible
 	find . -path ./.venv -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -168,13 +168,17 @@ def test_cluster_status_uses_a_reachable_node_when_the_first_node_is_down(make_l
 
 # --- make lab: scripts/lab-demo as a user runs it ----------------------------------------------------------------------
 
-def test_make_lab_demo_shows_moves_inside_and_across_clusters_and_ends_with_nova_compute(tmp_path):
+def test_make_lab_demo_builds_a_cluster_moves_vms_and_ends_with_nova_compute(tmp_path):
     env = dict(os.environ, LAB_DIR=str(tmp_path / 'lab'), LAB_DAY2_DIR=str(tmp_path / 'lab-day2'),
+               LAB_CLUSTER_DIR=str(tmp_path / 'lab-cluster'),
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
     env.pop('ANSIBLE_COLLECTIONS_PATH', None)
     demo = subprocess.run([os.path.join(REPO_ROOT, 'scripts', 'lab-demo')], capture_output=True, text=True,
                           check=False, env=env, cwd=str(tmp_path))
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-2000:]
+    built = demo.stdout[:demo.stdout.index('== creating a simulated lab in')]
+    assert 'cluster hvc1: nodes hv1=Up, hv2=Up, hv3=Up; quorum Majority + file_share witness' in built
+    assert 'csv CSV-A          C:\\ClusterStorage\\Volume1' in built
     for line in ('"msg": "instance-00000001: cluster_live from hv1 to hv2 in ',
                  '"msg": "instance-00000003: shared_nothing from hv3 to hv5 in ',
                  'Running on hv5, clustered in hvc2"',
