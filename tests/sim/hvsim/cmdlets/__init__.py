@@ -25,5 +25,5 @@ def cmdlet(name):
 
 def load_all():
     # Imported for their registrations.
-    from hvsim.cmdlets import clusterdisks, failoverclusters, hyperv, membership, quorum  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+    from hvsim.cmdlets import clusterdisks, failoverclusters, hyperv, membership, quorum, vmhost  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
     return IMPLEMENTATIONS
