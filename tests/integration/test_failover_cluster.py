@@ -53,8 +53,8 @@ def test_prepared_nodes_become_a_cluster_with_quorum_networks_and_csvs(built):
     _lab, first, _again = built
     assert first.run.rc == 0, first
     cluster = first.show['clusters']['hvc1']
-    assert {node: member['state'] for node, member in cluster['nodes'].items()} == {'hv1': 'Up', 'hv2': 'Up',
-                                                                                   'hv3': 'Up'}
+    assert {node: member['state'] for node, member in cluster['nodes'].items()} == dict.fromkeys(
+        ('hv1', 'hv2', 'hv3'), 'Up')
     assert cluster['quorum']['witness'] == {'kind': 'file_share',
                                             'share_path': '\\\\fs01.corp.example.com\\witness\\hvc1'}
     assert {name: (network['address'], network['role']) for name, network in cluster['networks'].items()} == {
