@@ -25,5 +25,6 @@ def cmdlet(name):
 
 def load_all():
     # Imported for their registrations.
-    from hvsim.cmdlets import clusterdisks, failoverclusters, hyperv, membership, quorum, vmhost  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+    from hvsim.cmdlets import (  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+        clusterdisks, failoverclusters, hyperv, membership, netadapter, quorum, vmhost)
     return IMPLEMENTATIONS
