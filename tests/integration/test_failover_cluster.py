@@ -130,11 +130,15 @@ def test_two_clusters_each_built_from_their_own_node(module_lab):
     lab = module_lab('failover-two', nodes=5, clusters=2, preset='prepared')
     run = Run(lab, failover_cluster_static_address=[], failover_cluster_file_share_witness='',
               csv_disks=[{'name': 'CSV-A', 'number': 2}])
-    # hvc1 (hv1..hv3) takes disk 2 first; hvc2 (hv4, hv5) cannot: the lab has one SAN, so the disk is taken - seen
-    # by hvc2's read (already clustered) or, as the two leaders run at once, by Windows at the write.
+    # Both clusters ask for disk 2 of the one SAN, and their leaders run at once: one cluster gets it, the other's
+    # task fails - at its read (already clustered) or at the write (Windows refuses the disk), whichever comes first.
     assert run.run.rc != 0
-    message = run.failed()[(ADD_DISKS, 'hv4')]
+    failures = {host: message for (task, host), message in run.failed().items() if task == ADD_DISKS}
+    assert len(failures) == 1, run.failed()
+    (loser, message), = failures.items()
     assert 'disk 2 is already clustered' in message or "The disk '2' is not available to the cluster" in message
+    winner = {'hv1': 'hvc2', 'hv4': 'hvc1'}[loser]
     assert sorted(run.show['clusters']) == ['hvc1', 'hvc2']
     assert sorted(run.show['clusters']['hvc2']['nodes']) == ['hv4', 'hv5']
-    assert list(run.show['clusters']['hvc1']['csvs']) == ['CSV-A']
+    assert list(run.show['clusters'][winner]['csvs']) == ['CSV-A']
+    assert run.show['shared_disks']['2']['cluster'] == winner

@@ -50,8 +50,8 @@ def _selected(ctx, Name=None, InterfaceDescription=None, Physical=False):
             chosen += [item for item in matches if item not in chosen]
         return chosen
     if InterfaceDescription:
-        return [item for item in listed if any(item[0]['description'].lower() == str(wanted).lower()
-                                                for wanted in InterfaceDescription)]
+        wanted = [str(description).lower() for description in InterfaceDescription]
+        return [item for item in listed if item[0]['description'].lower() in wanted]
     return listed
 
 
