@@ -26,5 +26,5 @@ def cmdlet(name):
 def load_all():
     # Imported for their registrations.
     from hvsim.cmdlets import (  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
-        clusterdisks, failoverclusters, hyperv, membership, netadapter, quorum, vmhost)
+        clusterdisks, failoverclusters, hyperv, membership, netadapter, quorum, vmhost, vswitch)
     return IMPLEMENTATIONS
