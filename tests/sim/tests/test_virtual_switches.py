@@ -10,9 +10,9 @@ def test_create_set_remove_and_reconnect(make_lab, sim):
     assert removed['status'] == 'ok'
     vm = next(iter(lab.raw_state()['vms'].values()))
     assert vm['nics'][0]['switch'] is None
-    created = sim.one(lab, 'hv1', 'New-VMSwitch', {'Name': 'External', 'NetAdapterName': ['Vm', 'Cluster'],
-                                                  'EnableEmbeddedTeaming': True, 'AllowManagementOS': False,
-                                                  'MinimumBandwidthMode': 'Weight'}, SWITCH, mode='write')
+    parameters = {'Name': 'External', 'NetAdapterName': ['Vm', 'Cluster'], 'EnableEmbeddedTeaming': True,
+                  'AllowManagementOS': False, 'MinimumBandwidthMode': 'Weight'}
+    created = sim.one(lab, 'hv1', 'New-VMSwitch', parameters, SWITCH, mode='write')
     assert created['output'][0]['EmbeddedTeamingEnabled'] is True
     assert created['output'][0]['BandwidthReservationMode'] == 'Weight'
     assert len(created['output'][0]['NetAdapterInterfaceDescriptions']) == 2
