@@ -8,12 +8,11 @@ The module only reads: it changes nothing and never fails on a "no" - the caller
 
 from __future__ import annotations
 
-from ansible_collections.hyperv.cluster.plugins.plugin_utils import _capacity, _cluster
+from ansible_collections.hyperv.cluster.plugins.plugin_utils import _capacity
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import InvalidInputError
 
-NODE_SELECT = _cluster.NODE_SELECT + ['NodeWeight']
 MB = _capacity.MB
 
 
@@ -40,23 +39,13 @@ class ActionModule(ClusterAction):
                                     % params['host_memory_reserve_mb'],
                                     'Give the memory in MB to keep free on every node, 0 or more.')
         read = Batch('read')
-        _cluster.add_cluster_read(read)
-        read.call('nodes', 'Get-ClusterNode', select=NODE_SELECT)
-        read.call('quorum', 'Get-ClusterQuorum', select=_capacity.QUORUM_SELECT)
-        read.call('groups', 'Get-ClusterGroup', select=_cluster.GROUP_SELECT)
-        _capacity.add_memory_reads(read)
+        _capacity.add_guard_reads(read)
         found = host.read(read)
-        cluster = _cluster.require_cluster(found, host.name, 'check the capacity of a cluster', subject=label)
-        for step_id in ('nodes', 'quorum', 'groups'):
-            if not found[step_id].ok:
-                _cluster.raise_step_error('cluster %s' % cluster['name'], found[step_id], 'reading %s failed' % step_id)
-        nodes = _cluster.parse_nodes(found['nodes'])
-        for node, row in zip(nodes, found['nodes'].output):
-            node['weight'] = row.get('NodeWeight')
+        cluster, nodes, groups = _capacity.parse_guard_reads(found, host.name, 'check the capacity of a cluster',
+                                                             label)
         names = [node['name'] for node in nodes]
         capacity = _capacity.parse_capacity(found['vmhosts'], names)
         vms = _capacity.parse_vms(found['vms'], names)
-        groups = [_cluster.parse_group(row) for row in found['groups'].output]
         quorum_row = found['quorum'].first() or {}
         reserve = params['host_memory_reserve_mb'] * MB
         try:

@@ -58,23 +58,11 @@ class ActionModule(ClusterAction):
                                     'Give the memory in MB to keep free on every node, 0 or more.')
 
         read = Batch('read')
-        _cluster.add_cluster_read(read)
-        read.call('nodes', 'Get-ClusterNode', select=NODE_SELECT)
-        read.call('quorum', 'Get-ClusterQuorum', select=_capacity.QUORUM_SELECT)
-        read.call('groups', 'Get-ClusterGroup', select=_cluster.GROUP_SELECT)
-        if pausing:
-            _capacity.add_memory_reads(read)
+        _capacity.add_guard_reads(read, memory=pausing)
         found = host.read(read)
-
-        cluster = _cluster.require_cluster(found, host.name, 'pause or resume a cluster node', subject=label)
-        for step_id in ('nodes', 'quorum', 'groups'):
-            if not found[step_id].ok:
-                _cluster.raise_step_error('cluster %s' % cluster['name'], found[step_id], 'reading %s failed' % step_id)
-        nodes = _cluster.parse_nodes(found['nodes'])
-        for node, row in zip(nodes, found['nodes'].output):
-            node['weight'] = row.get('NodeWeight')
+        cluster, nodes, groups = _capacity.parse_guard_reads(found, host.name, 'pause or resume a cluster node',
+                                                             label)
         node = self._node(params['name'], found.computer_name, nodes, cluster, host.name)
-        groups = [_cluster.parse_group(row) for row in found['groups'].output]
         before = _describe(node, groups)
         context = {'cluster': cluster, 'node': node, 'nodes': nodes, 'groups': groups, 'before': before}
         if pausing:

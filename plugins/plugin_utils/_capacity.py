@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 
+from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import ref
 
 MB = 1024 * 1024
@@ -158,6 +159,34 @@ def to_mb(value):
 
 VMHOST_SELECT = ['Name', 'ComputerName', 'MemoryCapacity']
 VM_MEMORY_SELECT = ['Name', 'Id', 'State', 'ComputerName', 'IsClustered', 'MemoryAssigned']
+
+
+VOTER_SELECT = _cluster.NODE_SELECT + ['NodeWeight']
+
+
+def add_guard_reads(batch, memory=True):
+    """What the quorum and capacity rules need of the cluster the host belongs to, in one read batch: the cluster,
+    its nodes with their votes, its quorum and groups, and (with ``memory``) every node's memory and VMs."""
+    _cluster.add_cluster_read(batch)
+    batch.call('nodes', 'Get-ClusterNode', select=VOTER_SELECT)
+    batch.call('quorum', 'Get-ClusterQuorum', select=QUORUM_SELECT)
+    batch.call('groups', 'Get-ClusterGroup', select=_cluster.GROUP_SELECT)
+    if memory:
+        add_memory_reads(batch)
+
+
+def parse_guard_reads(found, host_name, purpose, subject):
+    """``(cluster, nodes, groups)`` from ``add_guard_reads``' steps: nodes carry their ``weight``. Raises the
+    usual errors when the host is in no cluster or a read failed."""
+    cluster = _cluster.require_cluster(found, host_name, purpose, subject=subject)
+    for step_id in ('nodes', 'quorum', 'groups'):
+        if not found[step_id].ok:
+            _cluster.raise_step_error('cluster %s' % cluster['name'], found[step_id], 'reading %s failed' % step_id)
+    nodes = _cluster.parse_nodes(found['nodes'])
+    for node, row in zip(nodes, found['nodes'].output):
+        node['weight'] = row.get('NodeWeight')
+    groups = [_cluster.parse_group(row) for row in found['groups'].output]
+    return cluster, nodes, groups
 
 
 def add_memory_reads(batch, nodes_step='nodes'):
