@@ -296,21 +296,31 @@ def failure_scenarios(nodes, capacity, vms, groups, failures, reserve_bytes, ove
             continue
         owner = node_for(group.get('owner_node'), up) or group.get('owner_node')
         ha.append((group['name'], owner, needs(vm['memory'])))
-    used = [{'host': vm['host'], 'memory': needs(vm['memory'])} for vm in vms if vm.get('memory')]
     combinations = list(itertools.combinations(up, failures)) if 0 < failures <= len(up) else []
     if len(combinations) > MAX_SCENARIOS:
         raise ValueError('%d combinations of %d lost node(s) among %d' % (len(combinations), failures, len(up)))
+    # Computed once, not per scenario: what each node's running VMs use, what it offers, what must leave it.
+    used = {}
+    for vm in vms:
+        if vm.get('memory'):
+            used[_key(vm['host'])] = used.get(_key(vm['host']), 0) + needs(vm['memory'])
+    offer = {name: None if capacity.get(name) is None else capacity[name] - used.get(_key(name), 0) - reserve_bytes
+             for name in up}
+    leaving = {}
+    for name, owner, size in ha:
+        leaving.setdefault(_key(owner), []).append((name, size))
     scenarios = []
     for lost in combinations:
         lost_keys = {_key(name) for name in lost}
-        survivors = [name for name in up if _key(name) not in lost_keys]
-        movers = [(name, size) for name, owner, size in ha if _key(owner) in lost_keys]
-        plan = evacuation_plan(movers, survivors, capacity,
-                               [vm for vm in used if _key(vm['host']) not in lost_keys], reserve_bytes)
+        movers = [mover for key in lost_keys for mover in leaving.get(key, [])]
+        bins = sorted(((name, offer[name]) for name in up if _key(name) not in lost_keys and offer[name] is not None),
+                      key=lambda pair: (-pair[1], _key(pair[0])))
+        _placement, unplaced, free_after = first_fit_decreasing(movers, bins)
+        sizes = dict(movers)
         quorum = quorum_after_losing(nodes, list(lost), witness, quorum_type)
-        scenarios.append({'lost': list(lost), 'quorum': quorum['ok'], 'unplaced': plan['unplaced'],
-                          'unplaced_bytes': plan['unplaced_bytes'],
-                          'free_after': sum(plan['free_after'].values())})
+        scenarios.append({'lost': list(lost), 'quorum': quorum['ok'], 'unplaced': unplaced,
+                          'unplaced_bytes': sum(sizes[name] for name in unplaced),
+                          'free_after': sum(free_after.values())})
     failing = [scenario for scenario in scenarios if scenario['unplaced'] or not scenario['quorum']]
     if failures > len(up):
         failing = [{'lost': list(up), 'quorum': False, 'unplaced': [name for name, _owner, _size in ha],
