@@ -57,8 +57,8 @@ def main(argv=None):
         lab = Lab.create(directory, nodes=args.nodes, vms=args.vms, clustered_vms=args.vms)
         print('lab: %d nodes, %d VMs (all clustered); built in %.1f s; %s'
               % (args.nodes, args.vms, time.monotonic() - started, directory))
-        header = '%-9s %10s %9s %8s %11s %12s' % ('failures', 'scenarios', 'survives', 'wall s', 'executions',
-                                                   'task s')
+        columns = ('failures', 'scenarios', 'survives', 'wall s', 'executions', 'task s')
+        header = '%-9s %10s %9s %8s %11s %12s' % columns
         print(header)
         print('-' * len(header))
         problems = []
