@@ -14,7 +14,7 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import Clus
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch, ref
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import InvalidInputError, WindowsCommandError
 
-WITNESSES = ('auto', 'none', 'file_share', 'cloud')
+WITNESSES = ('auto', 'none', 'file_share', 'cloud', 'disk')
 QUORUM_SELECT = _cluster.QUORUM_SELECT
 
 
@@ -23,14 +23,16 @@ def _same_path(left, right):
 
 
 def _wanted(params, label):
-    """The witness asked for: 'none', 'file_share' or 'cloud' (``auto`` decided from what was given)."""
+    """The witness asked for: 'none', 'file_share', 'cloud' or 'disk' (``auto`` decided from what was given)."""
     witness = params['witness']
-    share, account = params['file_share_path'], params['cloud_account_name']
+    share, account, disk = params['file_share_path'], params['cloud_account_name'], params['disk_resource']
     if witness == 'auto':
-        if share and account:
-            raise InvalidInputError(label, 'both file_share_path and cloud_account_name are given, and a cluster has '
-                                    'one witness', 'Give one of them, or set witness explicitly.')
-        witness = 'file_share' if share else ('cloud' if account else 'none')
+        given = [name for name, value in (('file_share_path', share), ('cloud_account_name', account),
+                                          ('disk_resource', disk)) if value]
+        if len(given) > 1:
+            raise InvalidInputError(label, '%s are given, and a cluster has one witness' % ' and '.join(given),
+                                    'Give one of them, or set witness explicitly.')
+        witness = 'file_share' if share else ('cloud' if account else ('disk' if disk else 'none'))
     if witness == 'file_share' and not share:
         raise InvalidInputError(label, 'witness=file_share needs file_share_path',
                                 'Give the UNC path of a folder every node reaches, e.g. \\\\fs01\\witness\\hvc1.')
@@ -38,12 +40,17 @@ def _wanted(params, label):
         raise InvalidInputError(label, 'file_share_path %r is not a UNC path' % share,
                                 'Give \\\\SERVER\\SHARE\\FOLDER: a file share witness lives on a server outside '
                                 'the cluster.')
+    if witness == 'disk' and not disk:
+        raise InvalidInputError(label, 'witness=disk needs disk_resource',
+                                'Give the name of a clustered disk in Available Storage (hyperv.cluster.cluster_disk '
+                                'with csv: false).')
     if witness == 'cloud' and not (account and params['cloud_access_key']):
         raise InvalidInputError(label, 'witness=cloud needs cloud_account_name and cloud_access_key',
                                 'Give the Azure storage account name and one of its access keys.')
-    allowed = {'none': (), 'file_share': ('file_share_path',),
+    allowed = {'none': (), 'file_share': ('file_share_path',), 'disk': ('disk_resource',),
                'cloud': ('cloud_account_name', 'cloud_access_key', 'cloud_endpoint')}[witness]
-    others = [name for name in ('file_share_path', 'cloud_account_name', 'cloud_access_key', 'cloud_endpoint')
+    others = [name for name in ('file_share_path', 'cloud_account_name', 'cloud_access_key', 'cloud_endpoint',
+                                'disk_resource')
               if params[name] and name not in allowed]
     if others:
         raise InvalidInputError(label, '%s do%s not apply to witness=%s' % (
@@ -74,6 +81,7 @@ class ActionModule(ClusterAction):
         cloud_access_key=dict(type='str', no_log=True),
         cloud_endpoint=dict(type='str'),
         update_access_key=dict(type='bool', default=False),
+        disk_resource=dict(type='str'),
     )
 
     def execute(self, params, host):
@@ -102,9 +110,10 @@ class ActionModule(ClusterAction):
         if not calls:
             return self._outcome(False, before, before, warnings)
         after = {'mode': {'none': 'node_majority', 'file_share': 'node_and_file_share_majority',
-                          'cloud': 'node_and_cloud_majority'}[wanted],
+                          'cloud': 'node_and_cloud_majority', 'disk': 'node_and_disk_majority'}[wanted],
                  'witness_type': wanted, 'witness_resource': {'none': None, 'file_share': 'File Share Witness',
-                                                              'cloud': 'Cloud Witness'}[wanted],
+                                                              'cloud': 'Cloud Witness',
+                                                              'disk': params['disk_resource']}[wanted],
                  'share_path': params['file_share_path'] if wanted == 'file_share' else None,
                  'account_name': params['cloud_account_name'] if wanted == 'cloud' else None}
         if wanted == 'cloud':
@@ -135,6 +144,11 @@ class ActionModule(ClusterAction):
         """The Set-ClusterQuorum calls that bring ``before`` to the wanted witness (none when it is there)."""
         if wanted == 'none':
             return [] if before['mode'] == 'node_majority' else [{'NoWitness': True}]
+        if wanted == 'disk':
+            if before['mode'] == 'node_and_disk_majority' and str(before['witness_resource'] or '').lower() \
+                    == params['disk_resource'].lower():
+                return []
+            return [{'DiskWitness': params['disk_resource']}]
         if wanted == 'file_share':
             if before['witness_type'] == 'file_share' and before['mode'] != 'disk_only' and _same_path(
                     before['share_path'], params['file_share_path']):

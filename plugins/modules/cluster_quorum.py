@@ -11,7 +11,7 @@ short_description: Set the quorum witness of a failover cluster
 version_added: 0.1.0
 description:
   - Makes the cluster the target node belongs to use node majority with the witness asked for - none, a file share
-    witness or an Azure cloud witness (C(Set-ClusterQuorum)).
+    witness, an Azure cloud witness or a disk witness (C(Set-ClusterQuorum)).
   - The current configuration is read the way Windows Server 2016 and later report it - C(QuorumType) C(Majority)
     for every witness kind, the kind told by the witness resource's type - and compared with what is asked; the
     file share witness by its C(SharePath) (case-insensitive), the cloud witness by its storage account (and
@@ -26,10 +26,11 @@ options:
   witness:
     description:
       - V(none) - node majority without a witness. V(file_share) - O(file_share_path). V(cloud) -
-        O(cloud_account_name) and O(cloud_access_key). V(auto) - the one whose options are given, else none.
+        O(cloud_account_name) and O(cloud_access_key). V(disk) - O(disk_resource). V(auto) - the one whose options
+        are given, else none.
     type: str
     default: auto
-    choices: [auto, none, file_share, cloud]
+    choices: [auto, none, file_share, cloud, disk]
   file_share_path:
     description:
       - UNC path of the folder of the file share witness, on a server outside the cluster. The cluster name object
@@ -46,6 +47,11 @@ options:
   cloud_endpoint:
     description:
       - Azure endpoint, for clouds other than the public one (for example C(core.usgovcloudapi.net)).
+    type: str
+  disk_resource:
+    description:
+      - Name of the clustered disk for a disk witness, in Available Storage (M(hyperv.cluster.cluster_disk) with
+        C(csv=false)); a small disk (1 GB) is enough.
     type: str
   update_access_key:
     description:
@@ -67,7 +73,7 @@ notes:
   - >-
     Run the task on one node of the cluster with C(become=true), C(become_method=runas) and a domain account with
     rights on the cluster.
-  - Disk witnesses and the legacy disk-only mode are not managed by this module yet.
+  - The legacy disk-only mode is not managed by this module.
 seealso:
   - module: hyperv.cluster.cluster
   - module: hyperv.cluster.cluster_info
@@ -85,6 +91,10 @@ EXAMPLES = r'''
     witness: cloud
     cloud_account_name: hvwitness
     cloud_access_key: "{{ vault_cloud_witness_key }}"
+
+- name: Disk witness on a small clustered disk
+  hyperv.cluster.cluster_quorum:
+    disk_resource: Witness
 
 - name: Node majority, no witness
   hyperv.cluster.cluster_quorum:

@@ -107,3 +107,17 @@ def test_quorum_module_reports_a_disk_witness(hvc1):
     result, _executor = run(hvc1, {'witness': 'none'}, plugin=quorum_action, check_mode=True)
     assert result['diff']['before']['mode'] == 'node_and_disk_majority'
     assert result['changed'] is True
+
+
+def test_a_disk_witness_from_cluster_disk_then_unchanged(hvc1):
+    run(hvc1, {'name': 'Witness', 'number': 1, 'csv': False})
+    result, _executor = run(hvc1, {'disk_resource': 'Witness'}, plugin=quorum_action)
+    assert result['changed'] is True
+    assert result['quorum']['mode'] == 'node_and_disk_majority' and result['quorum']['witness_resource'] == 'Witness'
+    assert hvc1.show()['clusters']['hvc1']['quorum']['witness'] == {'kind': 'disk', 'resource': 'Witness'}
+    again, executor = run(hvc1, {'witness': 'disk', 'disk_resource': 'witness'}, plugin=quorum_action)
+    assert again['changed'] is False and executor.modes == ['read']
+    missing, _executor = run(hvc1, {'disk_resource': 'Cluster Disk 9'}, plugin=quorum_action)
+    assert missing['failed'] is True and 'The cluster resource could not be found' in missing['msg']
+    both, _executor = run(hvc1, {'disk_resource': 'Witness', 'file_share_path': '\\\\fs01\\w'}, plugin=quorum_action)
+    assert both['failed'] is True and 'file_share_path and disk_resource are given' in both['msg']

@@ -92,7 +92,7 @@ def test_an_unreachable_share_fails_with_the_fix_and_nothing_changes(three):
 
 
 @pytest.mark.parametrize('args, fragment', [
-    ({'file_share_path': SHARE, 'cloud_account_name': 'a'}, 'both file_share_path and cloud_account_name'),
+    ({'file_share_path': SHARE, 'cloud_account_name': 'a'}, 'file_share_path and cloud_account_name are given'),
     ({'witness': 'file_share'}, 'witness=file_share needs file_share_path'),
     ({'witness': 'file_share', 'file_share_path': 'C:\\witness'}, "is not a UNC path"),
     ({'witness': 'cloud', 'cloud_account_name': 'a'}, 'needs cloud_account_name and cloud_access_key'),
