@@ -146,8 +146,8 @@ def test_two_clusters_each_built_from_their_own_node(module_lab):
 
 def test_a_disk_witness_is_added_before_the_quorum_and_kept_out_of_the_csvs(module_lab):
     lab = module_lab('failover-disk-witness', nodes=2, preset='prepared')
-    witness = {'failover_cluster_file_share_witness': '', 'failover_cluster_witness_disk': {'name': 'Witness',
-                                                                                             'number': 1}}
+    witness = {'failover_cluster_file_share_witness': '',
+               'failover_cluster_witness_disk': {'name': 'Witness', 'number': 1}}
     run = Run(lab, **witness)
     assert run.run.rc == 0, run
     cluster = run.show['clusters']['hvc1']
