@@ -77,12 +77,13 @@ class ActionModule(ClusterAction):
 
     @staticmethod
     def _nodes(nodes, capacity, vms, overhead):
+        # parse_vms has already put each VM on its node's name as the cluster spells it.
+        used = _capacity.used_memory(vms, overhead)
         rows = []
         for node in nodes:
             total = capacity.get(node['name'])
-            used = sum(vm['memory'] + (_capacity.vm_overhead(vm['memory']) if overhead else 0)
-                       for vm in vms if _capacity.node_for(vm['host'], [node['name']]) and vm['memory'])
+            mine = used.get(node['name'].lower(), 0)
             rows.append({'name': node['name'], 'state': node['state'], 'memory_mb': _capacity.to_mb(total),
-                         'used_mb': _capacity.to_mb(used),
-                         'free_mb': None if total is None else _capacity.to_mb(total - used)})
+                         'used_mb': _capacity.to_mb(mine),
+                         'free_mb': None if total is None else _capacity.to_mb(total - mine)})
         return rows

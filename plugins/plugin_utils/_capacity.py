@@ -86,12 +86,21 @@ def quorum_after_losing(nodes, losing, witness=None, quorum_type='Majority'):
 
 # --- memory --------------------------------------------------------------------------------------------------------
 
+def used_memory(vms, overhead=False):
+    """{node key (lower case): bytes} the running ``vms`` ([{'host', 'memory'}]) use on each node: their
+    ``MemoryAssigned``, plus Hyper-V's per-VM overhead with ``overhead`` (``vm_overhead``)."""
+    used = {}
+    for vm in vms:
+        memory = vm.get('memory') or 0
+        if memory:
+            used[_key(vm['host'])] = used.get(_key(vm['host']), 0) + memory + (vm_overhead(memory) if overhead else 0)
+    return used
+
+
 def free_memory(capacity, vms, reserve_bytes):
     """Free memory per node: ``capacity`` ({node: MemoryCapacity bytes, None when unknown}) minus the
     ``MemoryAssigned`` of ``vms`` ([{'host', 'memory'}]) on it minus ``reserve_bytes``. Unknown capacity gives None."""
-    used = {}
-    for vm in vms:
-        used[_key(vm['host'])] = used.get(_key(vm['host']), 0) + (vm.get('memory') or 0)
+    used = used_memory(vms)
     return {node: None if total is None else total - used.get(_key(node), 0) - reserve_bytes
             for node, total in capacity.items()}
 
@@ -300,10 +309,7 @@ def failure_scenarios(nodes, capacity, vms, groups, failures, reserve_bytes, ove
     if len(combinations) > MAX_SCENARIOS:
         raise ValueError('%d combinations of %d lost node(s) among %d' % (len(combinations), failures, len(up)))
     # Computed once, not per scenario: what each node's running VMs use, what it offers, what must leave it.
-    used = {}
-    for vm in vms:
-        if vm.get('memory'):
-            used[_key(vm['host'])] = used.get(_key(vm['host']), 0) + needs(vm['memory'])
+    used = used_memory(vms, overhead)
     offer = {name: None if capacity.get(name) is None else capacity[name] - used.get(_key(name), 0) - reserve_bytes
              for name in up}
     leaving = {}
