@@ -18,7 +18,6 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
     InvalidInputError,
     PreconditionError,
-    WindowsCommandError,
 )
 
 MAX_NAME_LENGTH = 15
@@ -148,7 +147,7 @@ class ActionModule(ClusterAction):
         done = host.write(write)
         if done.failed_steps:
             step = done.failed_steps[0]
-            raise self._write_error(label, step, 'adding %s' % ', '.join(to_add) if step.id == 'add'
+            self._raise_write_error(label, step, 'adding %s' % ', '.join(to_add) if step.id == 'add'
                                     else 'evicting %s' % ', '.join(to_evict), before)
         final = self._view(name, _cluster.parse_nodes(done['final']))
         return self._outcome(True, before, final, added=_as_members(to_add, final), evicted=to_evict,
@@ -174,13 +173,12 @@ class ActionModule(ClusterAction):
         write.call('final', 'Get-ClusterNode', {'Cluster': name}, select=NODE_SELECT)
         done = host.write(write)
         if done.failed_steps:
-            raise self._write_error('cluster %s' % name, done.failed_steps[0], 'creating it', before)
+            self._raise_write_error('cluster %s' % name, done.failed_steps[0], 'creating it', before)
         final = self._view(name, _cluster.parse_nodes(done['final']))
         return self._outcome(True, before, final, created=True, added=_as_members(wanted, final), warnings=warnings)
 
     @staticmethod
-    def _write_error(label, step, what, before):
-        messages = '; '.join(error.message.strip() for error in step.errors) or 'no error detail'
+    def _raise_write_error(label, step, what, before):
         categories = {error.category for error in step.errors}
         if 'PermissionDenied' in categories:
             fix = ('Give the account that runs the task (become_user) the right to create computer objects in the '
@@ -190,9 +188,7 @@ class ActionModule(ClusterAction):
             fix = 'Check that every node is on, reachable and resolves in DNS, then rerun.'
         else:
             fix = 'Fix the cause above and rerun: the module picks up from what exists.'
-        return WindowsCommandError(label, '%s failed: %s reported: %s' % (what, step.cmdlet, messages), fix,
-                                   records=[error.to_dict() for error in step.errors],
-                                   cluster=before)
+        _cluster.raise_step_error(label, step, '%s failed' % what, fix, cluster=before)
 
     @staticmethod
     def _view(name, members):

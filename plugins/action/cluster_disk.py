@@ -15,7 +15,6 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
     InvalidInputError,
     ObjectNotFoundError,
     PreconditionError,
-    WindowsCommandError,
 )
 
 GIB = 1024 ** 3
@@ -155,10 +154,10 @@ class ActionModule(ClusterAction):
         done = host.write(write)
         if done.failed_steps:
             step = done.failed_steps[0]
-            raise WindowsCommandError(label, '%s failed: %s' % (step.cmdlet or 'naming the disk', '; '.join(
-                error.message.strip() for error in step.errors)), 'Fix the cause and rerun: the module picks up '
-                'from what exists (a disk that was added keeps its resource).',
-                records=[error.to_dict() for error in step.errors], disk=before)
+            _cluster.raise_step_error(label, step, '%s failed' % ('naming the disk' if step.op == 'set'
+                                                                  else 'adding the disk'),
+                                      'Fix the cause and rerun: the module picks up from what exists (a disk that '
+                                      'was added keeps its resource).', disk=before)
         csv = _named(done['final_csv'].output, name)
         if csv is not None:
             after = self._csv_view(csv)

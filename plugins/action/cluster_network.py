@@ -16,7 +16,6 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
     InvalidInputError,
     ObjectNotFoundError,
-    WindowsCommandError,
 )
 
 ROLES = {'none': 'None', 'cluster': 'Cluster', 'cluster_and_client': 'ClusterAndClient'}
@@ -102,9 +101,8 @@ class ActionModule(ClusterAction):
         write.call('final', 'Get-ClusterNetwork', {'Name': [changes.get('Name', row['Name'])]}, select=SELECT)
         done = host.write(write)
         if done.failed_steps:
-            step = done.failed_steps[0]
-            raise WindowsCommandError('cluster network %s' % row['Name'], 'setting %s failed: %s' % (
-                ', '.join(sorted(changes)), '; '.join(error.message.strip() for error in step.errors)),
-                'Check the values and rerun.', records=[error.to_dict() for error in step.errors], network=before)
+            _cluster.raise_step_error('cluster network %s' % row['Name'], done.failed_steps[0],
+                                      'setting %s failed' % ', '.join(sorted(changes)), 'Check the values and rerun.',
+                                      network=before)
         final = _view(done['final'].first() or {})
         return {'changed': True, 'network': final, 'diff': {'before': before, 'after': final}}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch, ref
-from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import InvalidInputError, WindowsCommandError
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import InvalidInputError
 
 WITNESSES = ('auto', 'none', 'file_share', 'cloud', 'disk')
 QUORUM_SELECT = _cluster.QUORUM_SELECT
@@ -128,14 +128,11 @@ class ActionModule(ClusterAction):
                    select=['Name', 'Value'])
         done = host.write(write)
         if done.failed_steps:
-            step = done.failed_steps[0]
-            messages = '; '.join(error.message.strip() for error in step.errors) or 'no error detail'
             fix = ('Create the share (on a server outside the cluster), give the cluster name object (%s$) '
                    'Full Control on its folder, and rerun.' % cluster['name'].upper()
                    if wanted == 'file_share' else 'Fix the cause above and rerun.')
-            raise WindowsCommandError(label, 'setting the %s witness failed: Set-ClusterQuorum reported: %s'
-                                      % (wanted.replace('_', ' '), messages), fix,
-                                      records=[error.to_dict() for error in step.errors], quorum=before)
+            _cluster.raise_step_error(label, done.failed_steps[0], 'setting the %s witness failed'
+                                      % wanted.replace('_', ' '), fix, quorum=before)
         final = _describe(_cluster.parse_quorum(done['final']), _parameters(done['final_witness']))
         return self._outcome(True, before, final, warnings)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
     InvalidInputError,
     ObjectNotFoundError,
     PreconditionError,
-    WindowsCommandError,
 )
 
 SELECT = ['Name', 'InterfaceDescription', 'MacAddress', 'Status', 'LinkSpeed', 'Virtual']
@@ -62,8 +62,8 @@ class ActionModule(ClusterAction):
         read.call('adapters', 'Get-NetAdapter', select=SELECT)
         found = host.read(read)
         if not found['adapters'].ok:
-            raise WindowsCommandError(label, 'Get-NetAdapter failed: %s' % '; '.join(
-                error.message.strip() for error in found['adapters'].errors), 'Check the node and rerun.')
+            _cluster.raise_step_error(label, found['adapters'], 'reading the adapters failed',
+                                      'Check the node and rerun.')
         rows = found['adapters'].output
         physical = [row for row in rows if not row.get('Virtual')]
         if params['mac']:
@@ -101,9 +101,7 @@ class ActionModule(ClusterAction):
         write.call('final', 'Get-NetAdapter', {'Name': [name]}, select=SELECT)
         done = host.write(write)
         if done.failed_steps:
-            step = done.failed_steps[0]
-            raise WindowsCommandError(label, 'renaming %s failed: %s' % (adapter['Name'], '; '.join(
-                error.message.strip() for error in step.errors)), 'Fix the cause and rerun.',
-                records=[error.to_dict() for error in step.errors], adapter=before)
+            _cluster.raise_step_error(label, done.failed_steps[0], 'renaming %s failed' % adapter['Name'],
+                                      'Fix the cause and rerun.', adapter=before)
         final = _view(done['final'].first() or {})
         return {'changed': True, 'adapter': final, 'diff': {'before': before, 'after': final}}

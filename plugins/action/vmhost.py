@@ -11,9 +11,10 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
-from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import InvalidInputError, WindowsCommandError
+from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import InvalidInputError
 
 AUTHENTICATION = {'kerberos': 'Kerberos', 'credssp': 'CredSSP'}
 PERFORMANCE = {'tcpip': 'TCPIP', 'compression': 'Compression', 'smb': 'SMB'}
@@ -103,9 +104,9 @@ class ActionModule(ClusterAction):
         found = host.read(read)
         for step_id in ('host', 'networks'):
             if not found[step_id].ok:
-                raise WindowsCommandError(label, 'reading the host settings failed: %s' % '; '.join(
-                    error.message.strip() for error in found[step_id].errors),
-                    'Check that Hyper-V and its PowerShell module are installed (the cluster_prereqs role).')
+                _cluster.raise_step_error(label, found[step_id], 'reading the host settings failed',
+                                          'Check that Hyper-V and its PowerShell module are installed (the '
+                                          'cluster_prereqs role).')
         networks = [{'subnet': _subnet(row['Subnet'], label), 'priority': row.get('Priority')}
                     for row in found['networks'].output]
         before = _view(found['host'].first() or {}, networks)
@@ -165,10 +166,8 @@ class ActionModule(ClusterAction):
         write.call('final_networks', 'Get-VMMigrationNetwork', select=['Subnet', 'Priority'])
         done = host.write(write)
         if done.failed_steps:
-            step = done.failed_steps[0]
-            raise WindowsCommandError(label, '%s failed: %s' % (step.cmdlet, '; '.join(
-                error.message.strip() for error in step.errors)), 'Fix the value and rerun.',
-                records=[error.to_dict() for error in step.errors], host=before)
+            _cluster.raise_step_error(label, done.failed_steps[0], 'changing the host settings failed',
+                                      'Fix the value and rerun.', host=before)
         final = _view(done['final_host'].first() or {},
                       [{'subnet': _subnet(row['Subnet'], label), 'priority': row.get('Priority')}
                        for row in done['final_networks'].output])

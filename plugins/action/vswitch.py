@@ -10,13 +10,13 @@ it again - refused while VMs use it, unless ``force``, which reconnects their ad
 
 from __future__ import annotations
 
+from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
     InvalidInputError,
     ObjectNotFoundError,
     PreconditionError,
-    WindowsCommandError,
 )
 
 BANDWIDTH = {'default': 'Default', 'weight': 'Weight', 'absolute': 'Absolute', 'none': 'None'}
@@ -53,8 +53,8 @@ class ActionModule(ClusterAction):
         found = host.read(read)
         for step_id in ('adapters', 'vms'):
             if not found[step_id].ok:
-                raise WindowsCommandError(label, 'reading %s failed: %s' % (step_id, '; '.join(
-                    error.message.strip() for error in found[step_id].errors)), 'Check Hyper-V on the node.')
+                _cluster.raise_step_error(label, found[step_id], 'reading %s failed' % step_id,
+                                          'Check Hyper-V on the node.')
         # A missing switch is Get-VMSwitch's non-terminating error and no output.
         row = found['switch'].first() if found['switch'].output else None
         users = sorted(vm['Name'] for vm in found['vms'].output
@@ -135,10 +135,8 @@ class ActionModule(ClusterAction):
     def _run(host, write, label, before):
         done = host.write(write)
         if done.failed_steps:
-            step = done.failed_steps[0]
-            raise WindowsCommandError(label, '%s failed: %s' % (step.cmdlet, '; '.join(
-                error.message.strip() for error in step.errors)), 'Fix the cause and rerun.',
-                records=[error.to_dict() for error in step.errors], switch=before)
+            _cluster.raise_step_error(label, done.failed_steps[0], 'changing the switch failed',
+                                      'Fix the cause and rerun.', switch=before)
         return done
 
     @staticmethod

@@ -96,10 +96,18 @@ def require_cluster(result, host_name, purpose, subject=None):
     return cluster
 
 
-def raise_step_error(subject, step, what):
-    messages = '; '.join(error.message.strip() for error in step.errors) or 'no error detail'
-    raise WindowsCommandError(subject, '%s: %s reported: %s' % (what, step.cmdlet, messages),
-                              records=[error.to_dict() for error in step.errors])
+def step_messages(step):
+    """The error messages of a step, joined for a failure message."""
+    return '; '.join(error.message.strip() for error in step.errors) or 'no error detail'
+
+
+def raise_step_error(subject, step, what, fix=None, **result):
+    """Fail with what the step was for, the cmdlet that reported it and its messages; ``fix`` and ``result`` (keys
+    of the task result, e.g. the object before the change) as WindowsCommandError takes them. A property
+    assignment (a ``set`` step) has no cmdlet of its own."""
+    cause = ('%s: %s reported: %s' % (what, step.cmdlet, step_messages(step)) if step.cmdlet
+             else '%s: %s' % (what, step_messages(step)))
+    raise WindowsCommandError(subject, cause, fix, records=[error.to_dict() for error in step.errors], **result)
 
 
 def parse_nodes(step):

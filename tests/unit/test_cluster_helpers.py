@@ -135,3 +135,19 @@ def test_parse_csvs_takes_single_values_out_of_lists():
                                             (1500, 'custom'), (None, 'custom')])
 def test_parse_group_priority_names(priority, name):
     assert _cluster.parse_group({'Name': 'g', 'Priority': priority})['priority_name'] == name
+
+
+def test_raise_step_error_names_the_cmdlet_or_a_property_assignment_and_carries_fix_and_result():
+    error = {'message': ' The network path was not found. ', 'fully_qualified_error_id': 'X', 'category': 'Y'}
+    with pytest.raises(WindowsCommandError) as raised:
+        _cluster.raise_step_error('cluster hvc1', step(errors=[error], cmdlet='Set-ClusterQuorum'), 'setting it failed',
+                                  'Create the share.', quorum={'mode': 'node_majority'})
+    assert raised.value.message == ('cluster hvc1: setting it failed: Set-ClusterQuorum reported: The network path '
+                                    'was not found. Create the share.')
+    assert raised.value.result == {'quorum': {'mode': 'node_majority'}}
+    assert len(raised.value.records) == 1
+    assignment = StepResult('rename', 'set', None, 'error', [], [ErrorRecord.from_dict(error)], 0)
+    with pytest.raises(WindowsCommandError) as raised:
+        _cluster.raise_step_error('cluster disk CSV-A', assignment, 'naming the disk failed')
+    assert raised.value.message == 'cluster disk CSV-A: naming the disk failed: The network path was not found.'
+    assert _cluster.step_messages(step(cmdlet='Get-VM')) == 'no error detail'
