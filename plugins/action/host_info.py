@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster
+from ansible_collections.hyperv.cluster.plugins.plugin_utils import _cluster, _hyperv
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._action import ClusterAction
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import Batch
 
@@ -18,7 +18,6 @@ VMHOST_SELECT = ['Name', 'FullyQualifiedDomainName', 'LogicalProcessorCount', 'M
 VM_SELECT = ['Name', 'Id', 'State', 'IsClustered', 'Path', 'MemoryAssigned']
 _READS = {'vmhost': ('Get-VMHost', VMHOST_SELECT), 'vswitches': ('Get-VMSwitch', VSWITCH_SELECT),
           'vms': ('Get-VM', VM_SELECT)}
-_MB = 1024 * 1024
 
 
 def parse_vswitch(row):
@@ -46,7 +45,7 @@ def parse_vm(row):
     memory = row.get('MemoryAssigned')
     return {'name': row.get('Name'), 'id': row.get('Id'), 'state': row.get('State'),
             'clustered': bool(row.get('IsClustered')), 'path': row.get('Path'),
-            'memory_assigned_mb': int(memory) // _MB if memory is not None else None}
+            'memory_assigned_mb': int(memory) // _hyperv.MB if memory is not None else None}
 
 
 class ActionModule(ClusterAction):
