@@ -10,20 +10,33 @@ Protocol (version 1), shared by ``runner.ps1`` and the simulated platform in ``t
 
     {"protocol": 1, "mode": "read" | "write",
      "calls": [{"op": "call", "id": "vm", "cmdlet": "Get-VM", "parameters": {"Name": "vm1"}, "select": ["Name"]},
-               {"op": "set", "id": "prio", "target": "group", "properties": {"Priority": 3000}}]}
+               {"op": "set", "id": "prio", "target": "group", "properties": {"Priority": 3000}},
+               {"op": "cim", "id": "cpu", "class": "Win32_Processor", "select": ["Name"]}]}
 
   A parameter value is JSON data, or a reference to the objects an earlier step returned:
   ``{"__ref__": "<id>"}`` or ``{"__ref__": "<id>", "property": "<name>"}``. ``set`` (write batches only) assigns
   properties of the objects an earlier step returned (the setters of cluster objects commit the change).
-* Each step is run with ``-ErrorAction SilentlyContinue`` and its error records are collected. A ``read`` batch runs
-  every step; a ``write`` batch stops at the first step that reports an error and marks the rest ``skipped``.
+* ``cim`` (read and write batches; it only reads) runs ``Get-CimInstance -Namespace root/cimv2 -ClassName <class>``
+  from the runner's own code, for a class of the runner's fixed allowlist (``CIM_CLASSES``: Win32_Processor,
+  Win32_OperatingSystem, Win32_ComputerSystem). The class name is data compared with that list, never evaluated; any
+  other class is that step's error. Why an op rather than a ``call``: CimCmdlets is not in the cmdlet reference that
+  calls are bound against, and hardware facts (SLAT, VT-x/AMD-V, DEP, whether the hypervisor runs) exist only as
+  CIM properties; a fixed op keeps generic WMI/CIM queries out of the protocol.
+* Each step is run with ``-ErrorAction SilentlyContinue -WarningAction SilentlyContinue`` and its error and warning
+  records are collected (``-ErrorVariable`` / ``-WarningVariable``), warnings also when the step then fails. Some
+  cmdlets report their outcome only as warnings: Test-Cluster's ``Test Result:`` record. A ``read`` batch runs
+  every step; a ``write`` batch stops at the first step that reports an error (a warning is no error) and marks the
+  rest ``skipped``.
 * ``select`` lists dotted property paths; each output object becomes ``{path: value}``. Values are converted the way
   PowerShell displays them: enums by name, GUIDs and objects (ClusterNode, ClusterResourceType...) by their string
   form, collections element by element. Without ``select`` each output is converted as a whole.
 * The runner sets ``$Ansible.Result`` to ``{"protocol": 1, "computer_name": ..., "calls": [{"id", "op", "cmdlet",
   "status": "ok" | "error" | "skipped", "output": [...], "errors": [{"message", "fully_qualified_error_id",
-  "category", "target", "exception_type"}], "elapsed_ms"}]}`` and never reports a change itself: ``changed`` is
-  decided in Python from what was read and written.
+  "category", "target", "exception_type"}], "warnings": ["<message>", ...], "elapsed_ms"}]}`` (``cmdlet`` only for
+  ``call`` steps) and never reports a change itself: ``changed`` is decided in Python from what was read and
+  written. ``StepResult.warnings`` holds a step's warning messages.
+* ``warnings`` and ``cim`` joined version 1 without a bump: both only add (a key, an op). The runner is sent by the
+  collection itself, so both sides always match; a result without ``warnings`` still parses (as no warnings).
 """
 
 from __future__ import annotations
@@ -31,6 +44,9 @@ from __future__ import annotations
 import json
 
 PROTOCOL = 1
+
+# The CIM classes a ``cim`` step may read: the same list as ``$readableCimClasses`` in runner.ps1.
+CIM_CLASSES = ('Win32_Processor', 'Win32_OperatingSystem', 'Win32_ComputerSystem')
 
 # FullyQualifiedErrorId prefixes PowerShell uses when it cannot bind a cmdlet's parameters. Such an error is always
 # a defect in the module that built the call, never a state of the host.
@@ -76,6 +92,17 @@ class Batch:
             raise ValueError("set target '%s' is not an earlier step" % target)
         self.steps.append({'op': 'set', 'id': step_id, 'target': target, 'properties': dict(properties),
                            'select': None})
+        return self
+
+    def cim(self, step_id, class_name, select):
+        """Read the instances of one CIM class of ``CIM_CLASSES`` (root/cimv2); ``select`` names the properties."""
+        if class_name not in CIM_CLASSES:
+            raise ValueError("CIM class '%s' is not one the runner reads (%s)" % (class_name, ', '.join(CIM_CLASSES)))
+        if not select:
+            # A CIM instance converted whole is only its class and key: always say which properties to return.
+            raise ValueError('a cim step needs the properties to select')
+        self._check_id(step_id)
+        self.steps.append({'op': 'cim', 'id': step_id, 'class': class_name, 'select': list(select)})
         return self
 
     @property
@@ -140,7 +167,7 @@ class ErrorRecord:
 
 
 class StepResult:
-    def __init__(self, step_id, op, cmdlet, status, output, errors, elapsed_ms):
+    def __init__(self, step_id, op, cmdlet, status, output, errors, elapsed_ms, warnings=()):
         self.id = step_id
         self.op = op
         self.cmdlet = cmdlet
@@ -148,6 +175,8 @@ class StepResult:
         self.output = output
         self.errors = errors
         self.elapsed_ms = elapsed_ms
+        # The messages of the step's warning records, in order.
+        self.warnings = list(warnings)
 
     @property
     def ok(self):
@@ -204,6 +233,9 @@ class BatchResult:
             output = [] if output is None else output if isinstance(output, list) else [output]
             errors = got.get('errors') or []
             errors = errors if isinstance(errors, list) else [errors]
+            warnings = got.get('warnings') or []
+            warnings = warnings if isinstance(warnings, list) else [warnings]
             steps.append(StepResult(sent['id'], sent['op'], sent.get('cmdlet'), got.get('status'), output,
-                                    [ErrorRecord.from_dict(error) for error in errors], got.get('elapsed_ms') or 0))
+                                    [ErrorRecord.from_dict(error) for error in errors], got.get('elapsed_ms') or 0,
+                                    [str(warning) for warning in warnings]))
         return cls(result.get('computer_name'), steps)

@@ -11,6 +11,9 @@ param (
 
 $ErrorActionPreference = 'Stop'
 $runnerVersion = 1
+# The only CIM classes a 'cim' step may read (namespace root/cimv2). The class name in a step is data compared with
+# this list; the name passed to Get-CimInstance is the list's own string.
+$readableCimClasses = @('Win32_Processor', 'Win32_OperatingSystem', 'Win32_ComputerSystem')
 
 Function ConvertTo-PlainValue {
     # Turns a .NET value into JSON-friendly data the way PowerShell displays it: enums by name, GUIDs and objects
@@ -128,12 +131,14 @@ $results = [System.Collections.Generic.List[object]]::new()
 $stopped = $false
 
 foreach ($step in $batch.calls) {
-    $entry = @{ id = $step.id; op = $step.op; status = 'skipped'; output = @(); errors = @(); elapsed_ms = 0 }
+    $entry = @{ id = $step.id; op = $step.op; status = 'skipped'; output = @(); errors = @(); warnings = @(); elapsed_ms = 0 }
     if ($step.op -eq 'call') { $entry.cmdlet = $step.cmdlet }
     if ($stopped) { $results.Add($entry); continue }
 
     $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
     $callErrors = [System.Collections.Generic.List[object]]::new()
+    $callWarnings = [System.Collections.Generic.List[string]]::new()
+    $commandWarnings = $null
     $objects = @()
     try {
         if ($step.op -eq 'call') {
@@ -147,8 +152,25 @@ foreach ($step in $batch.calls) {
             }
             $arguments['ErrorAction'] = 'SilentlyContinue'
             $arguments['ErrorVariable'] = 'commandErrors'
+            # Some cmdlets report their outcome only as warnings (Test-Cluster): they are collected, not displayed.
+            $arguments['WarningAction'] = 'SilentlyContinue'
+            $arguments['WarningVariable'] = 'commandWarnings'
             $commandErrors = $null
             $objects = @(& $command @arguments)
+            foreach ($record in @($commandErrors)) {
+                if ($record -is [System.Management.Automation.ErrorRecord]) { $callErrors.Add((ConvertTo-ErrorData $record)) }
+            }
+        }
+        elseif ($step.op -eq 'cim') {
+            # Read-only: instances of one allowlisted class of root/cimv2, in read and write batches alike.
+            $className = [string]$step.class
+            $cimClass = $readableCimClasses | Where-Object { $_ -eq $className }
+            if (-not $cimClass) {
+                throw "CIM class '$className' is not one the runner reads ($($readableCimClasses -join ', '))."
+            }
+            $commandErrors = $null
+            $objects = @(Get-CimInstance -Namespace 'root/cimv2' -ClassName $cimClass -ErrorAction SilentlyContinue `
+                    -ErrorVariable commandErrors -WarningAction SilentlyContinue -WarningVariable commandWarnings)
             foreach ($record in @($commandErrors)) {
                 if ($record -is [System.Management.Automation.ErrorRecord]) { $callErrors.Add((ConvertTo-ErrorData $record)) }
             }
@@ -173,11 +195,16 @@ foreach ($step in $batch.calls) {
         $callErrors.Add((ConvertTo-ErrorData $_))
     }
     $stopwatch.Stop()
+    # Warnings written before a terminating error are kept as well.
+    foreach ($record in @($commandWarnings)) {
+        if ($record -is [System.Management.Automation.WarningRecord]) { $callWarnings.Add($record.Message) }
+    }
 
     $rawOutputs[[string]$step.id] = $objects
     $entry.status = if ($callErrors.Count) { 'error' } else { 'ok' }
     $entry.output = Select-Output $objects $step.select
     $entry.errors = $callErrors
+    $entry.warnings = $callWarnings
     $entry.elapsed_ms = [int]$stopwatch.ElapsedMilliseconds
     $results.Add($entry)
     if ($callErrors.Count -and $batch.mode -eq 'write') { $stopped = $true }

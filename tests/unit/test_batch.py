@@ -5,6 +5,7 @@ import json
 import pytest
 
 from ansible_collections.hyperv.cluster.plugins.plugin_utils._batch import (
+    CIM_CLASSES,
     PROTOCOL,
     Batch,
     BatchResult,
@@ -18,7 +19,8 @@ def _answer(batch, **overrides):
     """A well-formed runner result for ``batch``: every step ok with no output."""
     calls = []
     for step in batch.steps:
-        entry = {'id': step['id'], 'op': step['op'], 'status': 'ok', 'output': [], 'errors': [], 'elapsed_ms': 1}
+        entry = {'id': step['id'], 'op': step['op'], 'status': 'ok', 'output': [], 'errors': [], 'warnings': [],
+                 'elapsed_ms': 1}
         if step['op'] == 'call':
             entry['cmdlet'] = step['cmdlet']
         entry.update(overrides.get(step['id'], {}))
@@ -116,6 +118,42 @@ def test_set_only_on_earlier_steps():
     assert batch.ids == ['group', 'priority', 'again']
 
 
+@pytest.mark.parametrize('mode', ['read', 'write'])
+def test_cim_steps_in_both_modes(mode):
+    select = ['Name', 'HypervisorPresent']
+    batch = Batch(mode).cim('cs', 'Win32_ComputerSystem', select)
+    select.append('Domain')
+    assert batch.steps == [{'op': 'cim', 'id': 'cs', 'class': 'Win32_ComputerSystem',
+                            'select': ['Name', 'HypervisorPresent']}]
+    # A cim step is not a cmdlet of the reference.
+    assert batch.cmdlets == []
+    assert json.loads(batch.to_json())['calls'][0]['class'] == 'Win32_ComputerSystem'
+
+
+def test_cim_classes_are_the_runner_allowlist():
+    assert CIM_CLASSES == ('Win32_Processor', 'Win32_OperatingSystem', 'Win32_ComputerSystem')
+
+
+@pytest.mark.parametrize('class_name', ['Win32_Service', 'win32_processor', 'MSCluster_Disk', '', None])
+def test_cim_class_outside_the_allowlist_is_refused(class_name):
+    batch = Batch('read')
+    with pytest.raises(ValueError, match="is not one the runner reads"):
+        batch.cim('x', class_name, ['Name'])
+    assert batch.steps == []
+
+
+@pytest.mark.parametrize('select', [None, []])
+def test_cim_step_needs_a_select(select):
+    with pytest.raises(ValueError, match='needs the properties'):
+        Batch('read').cim('cpu', 'Win32_Processor', select)
+
+
+def test_cim_ids_are_unique_with_the_other_steps():
+    batch = Batch('read').call('cpu', 'Get-VMHost')
+    with pytest.raises(ValueError, match="duplicate step id 'cpu'"):
+        batch.cim('cpu', 'Win32_Processor', ['Name'])
+
+
 def test_ref():
     assert ref('nodes') == {'__ref__': 'nodes'}
     assert ref('nodes', 'Name') == {'__ref__': 'nodes', 'property': 'Name'}
@@ -200,6 +238,32 @@ def test_parse_normalises_outputs_and_errors():
     assert parsed.elapsed_ms == 5 + 1 + 0
     assert [step.id for step in parsed] == ['a', 'b', 'c']
     assert [step.id for step in parsed.failed_steps] == ['b']
+
+
+def test_parse_exposes_warnings_per_step():
+    batch = Batch('read').call('test', 'Test-Cluster').call('nodes', 'Get-ClusterNode').cim(
+        'cs', 'Win32_ComputerSystem', ['Name'])
+    result = _answer(batch, test={'warnings': ['Storage - Validate Disk Failover: The test reported some warnings..',
+                                               'Test Result:\nClusterConditionallyApproved']},
+                     nodes={'warnings': None}, cs={'warnings': 'one message'})
+    parsed = BatchResult.parse(batch, result)
+    assert parsed['test'].warnings == ['Storage - Validate Disk Failover: The test reported some warnings..',
+                                       'Test Result:\nClusterConditionallyApproved']
+    assert parsed['nodes'].warnings == []
+    assert parsed['cs'].warnings == ['one message']
+    assert parsed['cs'].op == 'cim' and parsed['cs'].cmdlet is None
+    # Warnings are no errors.
+    assert parsed.failed_steps == []
+
+
+def test_parse_of_a_result_without_warnings_reads_none():
+    # Results of a runner from before warnings existed (or a hand-built fake) still parse.
+    batch = _read_batch()
+    result = _answer(batch)
+    for entry in result['calls']:
+        del entry['warnings']
+    parsed = BatchResult.parse(batch, result)
+    assert [step.warnings for step in parsed] == [[], []]
 
 
 def test_parse_takes_op_and_cmdlet_from_the_batch_sent():
@@ -299,6 +363,7 @@ def _step(status='ok', output=None, errors=None):
 
 def test_step_result_helpers():
     assert _step().ok and not _step().skipped
+    assert _step().warnings == []
     assert _step('skipped').skipped and not _step('skipped').ok
     assert not _step('error').ok
     assert _step().first() is None

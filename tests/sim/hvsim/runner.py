@@ -8,16 +8,18 @@ import json
 import re
 import time
 
-from hvsim import errors, migration, reference
+from hvsim import cim, errors, migration, reference
 from hvsim.cmdlets import IMPLEMENTATIONS, MODULE_FEATURES, load_all
 from hvsim.psobject import PSObject, property_path, to_plain
 from hvsim.state import LabState, record_execution
 
 PROTOCOL = 1
+# runner.ps1's $readableCimClasses: the classes a 'cim' step may read.
+CIM_CLASSES = ('Win32_Processor', 'Win32_OperatingSystem', 'Win32_ComputerSystem')
 
 
 class Context:
-    """What a cmdlet implementation sees: the lab, the node it runs on, and the error stream."""
+    """What a cmdlet implementation sees: the lab, the node it runs on, and the error and warning streams."""
 
     def __init__(self, state, node, cmdlet, whatif):
         self.state = state
@@ -27,11 +29,16 @@ class Context:
         self.module = reference.module_of(cmdlet)
         self.whatif = whatif
         self.errors = []
+        self.warnings = []
         # How long the real operation would have taken (migrations, drains); reported as the step's elapsed time.
         self.simulated_ms = 0
 
     def write_error(self, error):
         self.errors.append(error)
+
+    def write_warning(self, message):
+        """A warning record (Write-Warning): the runner returns its message in the step's ``warnings``."""
+        self.warnings.append(str(message))
 
 
 class RunnerFailure(Exception):
@@ -89,10 +96,23 @@ def _invoke(state, node, step, raw_outputs, whatif):
     try:
         output = IMPLEMENTATIONS[cmdlet](ctx, **bound)
     except errors.CmdletError as error:
-        # A migration that fails after a while (a timeout) still took that long: the step reports the time.
+        # A migration that fails after a while (a timeout) still took that long: the step reports the time. Warnings
+        # written before a terminating error are in -WarningVariable all the same.
         error.simulated_ms = ctx.simulated_ms
+        error.warnings = ctx.warnings
         raise
-    return list(output or []), ctx.errors, ctx.simulated_ms
+    return list(output or []), ctx.errors, ctx.warnings, ctx.simulated_ms
+
+
+def _read_cim(state, node, step):
+    # runner.ps1 compares the class with its allowlist (case-insensitively, as -eq does) and passes the list's
+    # own spelling to Get-CimInstance.
+    requested = str(step.get('class') or '')
+    allowed = [name for name in CIM_CLASSES if name.lower() == requested.lower()]
+    if not allowed:
+        raise errors.script_error("CIM class '%s' is not one the runner reads (%s)."
+                                  % (requested, ', '.join(CIM_CLASSES)))
+    return cim.instances(state, node, allowed[0])
 
 
 def execute(state, node, batch, whatif=False):
@@ -111,17 +131,19 @@ def execute(state, node, batch, whatif=False):
     stopped = False
     for step in batch.get('calls') or []:
         entry = {'id': step.get('id'), 'op': step.get('op'), 'status': 'skipped', 'output': [], 'errors': [],
-                 'elapsed_ms': 0}
+                 'warnings': [], 'elapsed_ms': 0}
         if step.get('op') == 'call':
             entry['cmdlet'] = step.get('cmdlet')
         if stopped:
             results.append(entry)
             continue
         started = time.monotonic()
-        objects, step_errors, simulated_ms = [], [], 0
+        objects, step_errors, step_warnings, simulated_ms = [], [], [], 0
         try:
             if step.get('op') == 'call':
-                objects, step_errors, simulated_ms = _invoke(state, node, step, raw_outputs, whatif)
+                objects, step_errors, step_warnings, simulated_ms = _invoke(state, node, step, raw_outputs, whatif)
+            elif step.get('op') == 'cim':
+                objects = _read_cim(state, node, step)
             elif step.get('op') == 'set':
                 if mode != 'write':
                     raise errors.script_error('Property assignments belong in a write batch.')
@@ -136,12 +158,14 @@ def execute(state, node, batch, whatif=False):
                 raise errors.script_error("Unknown operation '%s'." % step.get('op'))
         except errors.CmdletError as error:
             step_errors = list(step_errors) + [error]
+            step_warnings = getattr(error, 'warnings', [])
             simulated_ms = getattr(error, 'simulated_ms', 0)
         module = reference.module_of(step.get('cmdlet') or '') if step.get('op') == 'call' else None
         raw_outputs[str(step.get('id'))] = objects
         entry['status'] = 'error' if step_errors else 'ok'
         entry['output'] = _select(objects, step.get('select'))
         entry['errors'] = [error.record(step.get('cmdlet'), module) for error in step_errors]
+        entry['warnings'] = list(step_warnings)
         entry['elapsed_ms'] = int((time.monotonic() - started) * 1000) + simulated_ms
         results.append(entry)
         if step_errors and mode == 'write':

@@ -11,7 +11,9 @@ import re
 
 import pytest
 
-from hvsim import runner
+from hvsim import errors, runner
+from hvsim.cmdlets import IMPLEMENTATIONS, load_all
+from hvsim.psobject import PSObject
 from hvsim.state import STATE_FILE, read_executions
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -48,8 +50,9 @@ def test_result_shape(small, sim):
     assert result['protocol'] == 1
     assert result['computer_name'] == 'HV2'   # $env:COMPUTERNAME
     (step,) = result['calls']
-    assert set(step) == {'id', 'op', 'cmdlet', 'status', 'output', 'errors', 'elapsed_ms'}
+    assert set(step) == {'id', 'op', 'cmdlet', 'status', 'output', 'errors', 'warnings', 'elapsed_ms'}
     assert step['op'] == 'call' and step['cmdlet'] == 'Get-ClusterNode' and step['status'] == 'ok'
+    assert step['warnings'] == []
     assert isinstance(step['elapsed_ms'], int)
     assert step['output'] == [{'Name': 'hv1', 'State': 'Up'}, {'Name': 'hv2', 'State': 'Up'},
                               {'Name': 'hv3', 'State': 'Up'}]
@@ -84,7 +87,7 @@ def test_write_batch_stops_at_the_first_error(small, sim):
     steps = sim.steps(outcome)
     assert [steps[i]['status'] for i in ('first', 'missing', 'add', 'prio')] == ['ok', 'error', 'skipped', 'skipped']
     assert steps['add'] == {'id': 'add', 'op': 'call', 'cmdlet': 'Add-ClusterVirtualMachineRole', 'status': 'skipped',
-                            'output': [], 'errors': [], 'elapsed_ms': 0}
+                            'output': [], 'errors': [], 'warnings': [], 'elapsed_ms': 0}
     assert 'cmdlet' not in steps['prio']
     assert 'instance-00000002' not in small.show()['clusters']['hvc1']['groups']
 
@@ -263,6 +266,144 @@ def test_resource_type_object_is_converted_to_its_name(small, sim):
 def test_without_select_objects_are_converted_whole(small, sim):
     step = sim.one(small, 'hv1', 'Get-ClusterNode')
     assert step['output'] == ['hv1', 'hv2', 'hv3']
+
+
+# --- warning records ----------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def warning_cmdlet(monkeypatch):
+    """Get-Cluster replaced by a cmdlet that writes two warnings, then returns an object or throws (``fail``)."""
+    load_all()
+    behaviour = {'fail': False}
+
+    def get_cluster(ctx, **_bound):
+        ctx.write_warning('Network - Validate Network Communication: The test reported some warnings..')
+        ctx.write_warning('Test Result:\nClusterConditionallyApproved')
+        if behaviour['fail']:
+            raise errors.cluster_error('Get-Cluster', 'It broke after warning.')
+        return [PSObject('Cluster', {'Name': 'hvc1'})]
+
+    monkeypatch.setitem(IMPLEMENTATIONS, 'Get-Cluster', get_cluster)
+    return behaviour
+
+
+WARNINGS = ['Network - Validate Network Communication: The test reported some warnings..',
+            'Test Result:\nClusterConditionallyApproved']
+
+
+def test_warnings_are_returned_in_order_with_the_output(small, sim, warning_cmdlet):
+    step = sim.one(small, 'hv1', 'Get-Cluster', select=['Name'])
+    assert step['status'] == 'ok'
+    assert step['output'] == [{'Name': 'hvc1'}]
+    assert step['warnings'] == WARNINGS
+    assert step['errors'] == []
+
+
+def test_warnings_written_before_a_terminating_error_are_kept(small, sim, warning_cmdlet):
+    warning_cmdlet['fail'] = True
+    step = sim.one(small, 'hv1', 'Get-Cluster', select=['Name'])
+    assert step['status'] == 'error'
+    assert [error['message'] for error in step['errors']] == ['It broke after warning.']
+    assert step['warnings'] == WARNINGS
+
+
+def test_a_warning_does_not_stop_a_write_batch(small, sim, warning_cmdlet):
+    outcome = sim.run(small, 'hv1', 'write', [
+        sim.call('c', 'Get-Cluster', select=['Name']),
+        sim.call('add', 'Add-ClusterVirtualMachineRole', {'VMName': 'instance-00000002'}, ['Name']),
+    ])
+    steps = sim.steps(outcome)
+    assert steps['c']['warnings'] == WARNINGS
+    assert steps['add']['status'] == 'ok' and steps['add']['warnings'] == []
+    assert 'instance-00000002' in small.show()['clusters']['hvc1']['groups']
+
+
+def test_steps_without_warnings_and_skipped_steps_have_none(small, sim):
+    outcome = sim.run(small, 'hv1', 'write', [
+        sim.call('missing', 'Get-ClusterGroup', {'Name': 'nope'}),
+        sim.call('nodes', 'Get-ClusterNode', select=['Name']),
+    ])
+    steps = sim.steps(outcome)
+    assert steps['missing']['status'] == 'error' and steps['missing']['warnings'] == []
+    assert steps['nodes']['status'] == 'skipped' and steps['nodes']['warnings'] == []
+
+
+# --- cim steps ----------------------------------------------------------------------------------------------------
+
+def cim(step_id, class_name, select=None):
+    return {'op': 'cim', 'id': step_id, 'class': class_name, 'select': select}
+
+
+def test_cim_step_reads_the_class_of_the_node(small, sim):
+    outcome = sim.run(small, 'hv2', 'read', [
+        cim('cs', 'Win32_ComputerSystem', ['Name', 'Domain', 'PartOfDomain', 'HypervisorPresent']),
+        cim('cpu', 'Win32_Processor', ['DeviceID', 'SecondLevelAddressTranslationExtensions']),
+        cim('os', 'Win32_OperatingSystem', ['Caption', 'BuildNumber']),
+    ])
+    steps = sim.steps(outcome)
+    assert set(steps['cs']) == {'id', 'op', 'status', 'output', 'errors', 'warnings', 'elapsed_ms'}
+    assert steps['cs']['op'] == 'cim' and steps['cs']['status'] == 'ok'
+    assert steps['cs']['output'] == [{'Name': 'HV2', 'Domain': 'corp.example.com', 'PartOfDomain': True,
+                                      'HypervisorPresent': True}]
+    assert [row['DeviceID'] for row in steps['cpu']['output']] == ['CPU0', 'CPU1']
+    assert steps['os']['output'] == [{'Caption': 'Microsoft Windows Server 2022 Datacenter', 'BuildNumber': '20348'}]
+    # A cim step is no cmdlet call: the execution log lists none.
+    assert read_executions(small.dir) == [{'node': 'hv2', 'mode': 'read', 'cmdlets': []}]
+
+
+def test_cim_class_names_are_case_insensitive(small, sim):
+    outcome = sim.run(small, 'hv1', 'read', [cim('cs', 'WIN32_computersystem', ['Name'])])
+    assert sim.steps(outcome)['cs']['output'] == [{'Name': 'HV1'}]
+
+
+def test_cim_without_select_gives_class_and_key(small, sim):
+    outcome = sim.run(small, 'hv1', 'read', [cim('cpu', 'Win32_Processor'), cim('cs', 'Win32_ComputerSystem')])
+    steps = sim.steps(outcome)
+    assert steps['cpu']['output'] == ['Win32_Processor (DeviceID = "CPU0")', 'Win32_Processor (DeviceID = "CPU1")']
+    assert steps['cs']['output'] == ['Win32_ComputerSystem (Name = "HV1")']
+
+
+@pytest.mark.parametrize('class_name', ['Win32_Service', 'MSCluster_Disk', 'Win32_Processor; Remove-Item C:\\',
+                                        'Win32_Processor ', '', None])
+def test_cim_class_outside_the_allowlist_is_a_step_error(small, sim, class_name):
+    outcome = sim.run(small, 'hv1', 'read', [cim('x', class_name, ['Name']), sim.call('c', 'Get-Cluster', select=['Name'])])
+    steps = sim.steps(outcome)
+    assert steps['x']['status'] == 'error' and steps['x']['output'] == []
+    (error,) = steps['x']['errors']
+    assert error['message'] == ("CIM class '%s' is not one the runner reads (Win32_Processor, Win32_OperatingSystem, "
+                                "Win32_ComputerSystem)." % (class_name or ''))
+    assert error['fully_qualified_error_id'] == error['message'] == error['target']
+    assert error['category'] == 'OperationStopped'
+    assert steps['c']['status'] == 'ok'
+
+
+def test_cim_step_in_a_write_batch_runs_and_the_batch_goes_on(small, sim):
+    outcome = sim.run(small, 'hv1', 'write', [
+        cim('cs', 'Win32_ComputerSystem', ['HypervisorPresent']),
+        sim.call('add', 'Add-ClusterVirtualMachineRole', {'VMName': 'instance-00000002'}, ['Name']),
+    ])
+    steps = sim.steps(outcome)
+    assert steps['cs']['status'] == 'ok' and steps['cs']['output'] == [{'HypervisorPresent': True}]
+    assert steps['add']['status'] == 'ok'
+    assert 'instance-00000002' in small.show()['clusters']['hvc1']['groups']
+
+
+def test_refused_cim_class_stops_a_write_batch(small, sim):
+    path = state_file(small)
+    before = snapshot_file(path)[2]
+    outcome = sim.run(small, 'hv1', 'write', [
+        cim('x', 'Win32_Service', ['Name']),
+        sim.call('add', 'Add-ClusterVirtualMachineRole', {'VMName': 'instance-00000002'}),
+    ])
+    steps = sim.steps(outcome)
+    assert [steps[i]['status'] for i in ('x', 'add')] == ['error', 'skipped']
+    assert 'instance-00000002' not in small.show()['clusters']['hvc1']['groups']
+    assert json.loads(snapshot_file(path)[2])['clusters'] == json.loads(before)['clusters']
+
+
+def test_cim_step_runs_in_check_mode(small, sim):
+    outcome = sim.run(small, 'hv1', 'read', [cim('os', 'Win32_OperatingSystem', ['Version'])], check=True)
+    assert sim.steps(outcome)['os']['output'] == [{'Version': '10.0.20348'}]
 
 
 # --- cmdlet resolution --------------------------------------------------------------------------------------------
@@ -456,12 +597,33 @@ def test_modes_and_statuses_agree():
 def test_result_and_step_and_error_keys_agree():
     ps1, twin = _read(RUNNER_PS1), _read(RUNNER_PY)
     assert _ps_hashtable_keys(ps1, '$Ansible.Result') == {'protocol', 'computer_name', 'calls'}
-    assert _ps_hashtable_keys(ps1, '$entry = ') == {'id', 'op', 'status', 'output', 'errors', 'elapsed_ms'}
+    assert _ps_hashtable_keys(ps1, '$entry = ') == {'id', 'op', 'status', 'output', 'errors', 'warnings',
+                                                    'elapsed_ms'}
     assert '$entry.cmdlet = $step.cmdlet' in ps1
     assert _ps_hashtable_keys(ps1, 'Function ConvertTo-ErrorData') == ERROR_KEYS
     for key in ('protocol', 'computer_name', 'calls', 'id', 'op', 'cmdlet', 'status', 'output', 'errors',
-                'elapsed_ms'):
+                'warnings', 'elapsed_ms'):
         assert "'%s'" % key in twin, key
     errors_py = _read(os.path.join(os.path.dirname(RUNNER_PY), 'errors.py'))
     for key in ERROR_KEYS:
         assert "'%s'" % key in errors_py, key
+
+
+def test_cim_allowlist_agrees():
+    ps1 = re.search(r'^\$readableCimClasses\s*=\s*@\(([^)]*)\)', _read(RUNNER_PS1), re.M)
+    assert ps1
+    listed = tuple(re.findall(r"'([A-Za-z0-9_]+)'", ps1.group(1)))
+    product = re.search(r'^CIM_CLASSES\s*=\s*\(([^)]*)\)', _read(BATCH_PY), re.M)
+    assert listed == runner.CIM_CLASSES == tuple(re.findall(r"'([A-Za-z0-9_]+)'", product.group(1)))
+    assert listed == ('Win32_Processor', 'Win32_OperatingSystem', 'Win32_ComputerSystem')
+    # The class given to Get-CimInstance is the allowlist's string, in the one namespace.
+    assert "-Namespace 'root/cimv2' -ClassName $cimClass" in _read(RUNNER_PS1)
+
+
+def test_both_runners_collect_warnings():
+    ps1 = _read(RUNNER_PS1)
+    assert "$arguments['WarningAction'] = 'SilentlyContinue'" in ps1
+    assert "$arguments['WarningVariable'] = 'commandWarnings'" in ps1
+    assert '-WarningAction SilentlyContinue -WarningVariable commandWarnings' in ps1
+    assert '$entry.warnings = $callWarnings' in ps1
+    assert "entry['warnings'] = list(step_warnings)" in _read(RUNNER_PY)

@@ -1,7 +1,8 @@
 """Cmdlet implementations, one module per PowerShell module, registered by name.
 
 An implementation is ``fn(ctx, **bound_parameters) -> list of output objects``; it raises ``CmdletError`` for a
-terminating error and calls ``ctx.write_error`` for a non-terminating one.
+terminating error and calls ``ctx.write_error`` for a non-terminating one, ``ctx.write_warning(message)`` for a
+warning record (what ``Write-Warning`` gives; the runner returns the messages in the step's ``warnings``).
 """
 
 IMPLEMENTATIONS = {}
@@ -26,5 +27,5 @@ def cmdlet(name):
 def load_all():
     # Imported for their registrations.
     from hvsim.cmdlets import (  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
-        clusterdisks, failoverclusters, hyperv, membership, netadapter, quorum, vmhost, vswitch)
+        clusterdisks, failoverclusters, hyperv, membership, mpio, netadapter, quorum, vmhost, vswitch)
     return IMPLEMENTATIONS
