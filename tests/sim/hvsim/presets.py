@@ -3,6 +3,7 @@
 import uuid
 
 from hvsim import openstack, software, updates
+from hvsim.cmdlets import mpio, netadapter
 from hvsim.state import SCHEMA
 
 DOMAIN = 'corp.example.com'
@@ -48,8 +49,8 @@ def node_record(name, index, preset):
             'status': 'Up',
             'link_speed': '10 Gbps',
             'role': role,
-            'bindings': {'ms_tcpip': role != 'vm' or not prepared, 'ms_tcpip6': role != 'vm' or not prepared,
-                         'vms_pp': prepared and role == 'vm'},
+            # The vm adapter of a prepared node is the uplink of the external switch: vms_pp, no host protocols.
+            'bindings': netadapter.default_bindings(switch_uplink=prepared and role == 'vm'),
             'ipv4': None if role == 'vm' else '10.10.%d.%d' % (nic_index - 1, 10 + index),
         })
     return {
@@ -73,6 +74,9 @@ def node_record(name, index, preset):
         'pending_reboot': False,
         'updates': updates.initial(index),
         'nics': nics,
+        # What cluster_prereqs sets on a prepared node: MSDSM claims iSCSI disks, round robin by default.
+        'mpio': {'automatic_claim': {'iSCSI': True, 'SAS': False}, 'load_balance_policy': 'RR'} if prepared
+        else mpio.current({}),
         'vswitches': [{'name': SWITCH_NAME, 'type': 'External', 'adapters': ['Vm'], 'allow_management_os': False,
                        'embedded_teaming': False, 'bandwidth_mode': 'Weight'}] if prepared else [],
         'vmhost': {

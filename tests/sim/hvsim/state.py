@@ -6,7 +6,7 @@ case-insensitively):
     {"schema": 1,
      "domain": {"name", "netbios", "join_password", "computers": [...], "cno_rights": true},
      "nodes": {name: {"name", "fqdn", "domain", "power": "on"|"off", "os", "hardware", "features", "pending_reboot",
-                      "nics", "vswitches", "vmhost", "cluster"}},
+                      "nics", "vswitches", "vmhost", "mpio", "cluster"}},
      "clusters": {name: {"name", "id", "domain", "nodes": {node: {"id", "state", "drain_status"}}, "quorum",
                          "csvs": {resource name: {...}}, "available_disks", "networks", "groups": {name: {...}},
                          "next_disk_number", "pending": [...]}},
@@ -16,7 +16,7 @@ case-insensitively):
      }
 
 Keys added after schema 1 was first written are optional (readers use defaults), so older labs still load: node
-``hardware.cpu_generation``, VM ``processor_compatibility``, group ``drained_from`` and ``auto_failback_type``, cluster
+``hardware.cpu_generation`` and ``mpio``, VM ``processor_compatibility``, group ``drained_from`` and ``auto_failback_type``, cluster
 ``pending`` (moves and drains in progress, see migration.py) and the armed ``faults`` (see faults.py).
 
 Remote executions are appended to ``executions.log`` (one JSON line each: node, mode, cmdlets) rather than kept in

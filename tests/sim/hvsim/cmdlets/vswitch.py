@@ -9,6 +9,7 @@ import uuid
 from hvsim import errors
 from hvsim.cmdlets import cmdlet
 from hvsim.cmdlets.hyperv import _hosts, switch_object
+from hvsim.cmdlets.netadapter import bind_to_switch, bindings_of, unbind_from_switch
 
 HYPERV_EXCEPTION = 'Microsoft.HyperV.PowerShell.VirtualizationException'
 
@@ -48,6 +49,12 @@ def new_vm_switch(ctx, Name=None, NetAdapterName=None, NetAdapterInterfaceDescri
                     raise _error("Failed while adding virtual Ethernet switch: the network adapter '%s' is already "
                                  "bound to the virtual switch '%s'." % (item['name'], bound[0]), 'InvalidOperation',
                                  item['name'], 'InvalidOperation')
+                if bindings_of(item).get('vms_pp'):
+                    # The switch protocol enabled by hand (Enable-NetAdapterBinding vms_pp) on an adapter no switch
+                    # uses: Hyper-V cannot bind it again.
+                    raise _error("Failed while adding virtual Ethernet switch connections: the external Ethernet "
+                                 "adapter '%s' is already bound to the Microsoft Virtual Switch protocol."
+                                 % item['description'], 'InvalidOperation', item['name'], 'InvalidOperation')
                 adapters.append(item['name'])
             if len(adapters) > 1 and not EnableEmbeddedTeaming:
                 raise _error('Failed while adding virtual Ethernet switch: teaming several network adapters needs '
@@ -57,6 +64,9 @@ def new_vm_switch(ctx, Name=None, NetAdapterName=None, NetAdapterInterfaceDescri
                   'embedded_teaming': bool(EnableEmbeddedTeaming),
                   'bandwidth_mode': MinimumBandwidthMode or 'Absolute', 'id': str(uuid.uuid4())}
         node.setdefault('vswitches', []).append(switch)
+        for nic in node.get('nics') or []:
+            if nic['name'] in adapters:
+                bind_to_switch(nic)
         output.append(switch_object(node, switch))
     return output
 
@@ -95,6 +105,9 @@ def remove_vm_switch(ctx, Name=None, VMSwitch=None, ResourcePoolName=None, Force
             if switch is None:
                 raise errors.vswitch_not_found(name)
             node['vswitches'].remove(switch)
+            for nic in node.get('nics') or []:
+                if nic['name'] in (switch.get('adapters') or []):
+                    unbind_from_switch(nic)
             # VM adapters on it are disconnected (they keep no switch).
             for vm in ctx.state.vms_on(host):
                 for nic in vm.get('nics') or []:
