@@ -11,6 +11,8 @@ import yaml
 from hvsim import faults, openstack, presets, software, updates
 from hvsim.migration import FAULT_KINDS
 from hvsim.cmdlets.failoverclusters import csv_used_bytes, group_state
+from hvsim.cmdlets.mpio import current as mpio_settings
+from hvsim.cmdlets.netadapter import bindings_of
 from hvsim.state import STATE_FILE, LabState, execution_counts
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -119,6 +121,10 @@ def snapshot(state):
             'pending_reboot': node.get('pending_reboot', False),
             'updates_available': updates.available_count(node),
             'vm_count': len(state.vms_on(name)),
+            'nics': {nic['name']: {'mac': nic['mac'], 'interface_description': nic['description'],
+                                   'status': nic.get('status', 'Up'), 'bindings': bindings_of(nic)}
+                     for nic in node.get('nics') or []},
+            'mpio': mpio_settings(node),
         }
         nodes[name]['packages'], nodes[name]['services'] = software.node_view(node)
     clusters = {}

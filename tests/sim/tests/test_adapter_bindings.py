@@ -44,8 +44,8 @@ def test_filters_wildcards_and_not_found_errors(make_lab, sim):
     rows = sim.one(lab, 'hv1', 'Get-NetAdapterBinding', {'Name': ['Ethernet*'], 'ComponentID': ['ms_tcpip*']},
                    BINDING)['output']
     assert sorted({row['ComponentID'] for row in rows}) == ['ms_tcpip', 'ms_tcpip6'] and len(rows) == 8
-    by_display = sim.one(lab, 'hv1', 'Get-NetAdapterBinding', {'InterfaceAlias': ['Ethernet 1'],
-                                                              'DisplayName': ['QoS Packet Scheduler']}, BINDING)
+    by_display = sim.one(lab, 'hv1', 'Get-NetAdapterBinding',
+                         {'InterfaceAlias': ['Ethernet 1'], 'DisplayName': ['QoS Packet Scheduler']}, BINDING)
     assert [row['ComponentID'] for row in by_display['output']] == ['ms_pacer']
     missing = sim.one(lab, 'hv1', 'Get-NetAdapterBinding', {'Name': ['Nope']}, BINDING)
     assert missing['status'] == 'error' and missing['output'] == []
@@ -109,3 +109,13 @@ def test_a_switch_refuses_an_adapter_with_the_switch_protocol_bound_by_hand(make
     assert refused['status'] == 'error'
     assert 'is already bound to the Microsoft Virtual Switch protocol' in refused['errors'][0]['message']
     assert lab.raw_state() == before
+
+
+def test_lab_show_lists_each_nodes_adapters_with_their_bindings(make_lab, sim):
+    lab = make_lab(nodes=1, preset='prepared')
+    sim.one(lab, 'hv1', 'Disable-NetAdapterBinding', {'Name': ['Cluster'], 'ComponentID': ['ms_tcpip6']}, mode='write')
+    nics = lab.show()['nodes']['hv1']['nics']
+    assert list(nics) == ['Management', 'Cluster', 'Live-Migration', 'Vm']
+    assert nics['Vm']['mac'] == '00-15-5D-00-01-04' and nics['Vm']['status'] == 'Up'
+    assert nics['Vm']['bindings'] == bindings(sim, lab, 'Vm')
+    assert nics['Cluster']['bindings']['ms_tcpip6'] is False and nics['Management']['bindings']['ms_tcpip6'] is True

@@ -86,3 +86,11 @@ def test_a_lab_made_before_mpio_existed_reads_the_defaults(make_lab, sim):
     sim.one(lab, 'hv1', 'Enable-MSDSMAutomaticClaim', {'BusType': 'iSCSI'}, mode='write')
     assert lab.raw_state()['nodes']['hv1']['mpio'] == {'automatic_claim': {'iSCSI': True, 'SAS': False},
                                                        'load_balance_policy': 'None'}
+
+
+def test_lab_show_has_each_nodes_mpio_settings(make_lab, sim):
+    lab = make_lab(nodes=2, preset='prepared')
+    sim.one(lab, 'hv2', 'Set-MSDSMGlobalDefaultLoadBalancePolicy', {'Policy': 'LB'}, mode='write')
+    nodes = lab.show()['nodes']
+    assert nodes['hv1']['mpio'] == {'automatic_claim': {'iSCSI': True, 'SAS': False}, 'load_balance_policy': 'RR'}
+    assert nodes['hv2']['mpio']['load_balance_policy'] == 'LB'
