@@ -7,17 +7,17 @@
 DOCUMENTATION = r'''
 ---
 module: net_adapter
-short_description: Name a physical network adapter after its role, found by MAC address, description or name
+short_description: Name a physical network adapter after its role and set its protocol bindings
 version_added: 0.1.0
 description:
   - Finds one physical network adapter of the target node by its MAC address (O(mac)), its interface description
-    (O(interface_description)) or its current name (O(current_name)), and renames it O(name) (C(Rename-NetAdapter)).
+    (O(interface_description)) or its current name (O(current_name)), renames it O(name) (C(Rename-NetAdapter))
+    and enables or disables the protocol bindings given in O(bindings) (C(Enable-NetAdapterBinding),
+    C(Disable-NetAdapterBinding)), in one write.
   - Virtual adapters are never matched - the host's C(vEthernet) adapter of an external switch has the MAC address
     of its physical adapter, so a MAC would otherwise find two adapters.
-  - No match, several matches, or the name already taken by another adapter each fail with the candidates listed,
-    before anything changes.
-  - Protocol bindings (for example no IPv4 on the vSwitch uplink) are set with
-    M(community.windows.win_net_adapter_feature).
+  - No match, several matches, the name already taken by another adapter, or a component id the adapter does not
+    have each fail with the candidates listed, before anything changes.
   - One remote execution when nothing changes, two otherwise.
 options:
   name:
@@ -34,19 +34,29 @@ options:
     description:
       - The adapter's current name. An adapter already named O(name) counts as found (a rerun after the rename).
     type: str
+  bindings:
+    description:
+      - Protocol and filter bindings by component id, each V(true) (enabled) or V(false) (disabled) - for example
+        V(ms_tcpip) and V(ms_tcpip6) false on the uplink of a virtual switch. Components not given are left as
+        they are. Ids are compared in any case; C(Get-NetAdapterBinding) lists an adapter's (V(ms_tcpip),
+        V(ms_tcpip6), V(ms_msclient), V(ms_server), V(ms_pacer), V(ms_lldp), V(ms_lltdio), V(ms_rspndr),
+        V(ms_implat), V(vms_pp)...).
+      - Leave V(vms_pp) (Hyper-V Extensible Virtual Switch) to M(hyperv.cluster.vswitch) - C(New-VMSwitch) binds it
+        and refuses an adapter it is bound to already; enabling or disabling it here warns.
+    type: dict
 attributes:
   check_mode:
     support: full
     description: Reports the adapter as it would be.
   diff_mode:
     support: full
-    description: Shows the adapter's name before and after.
+    description: Shows the adapter's name and bindings before and after.
   platform:
     support: full
     platforms: windows
     description: Target nodes run Windows Server 2016 or later.
 seealso:
-  - module: community.windows.win_net_adapter_feature
+  - module: hyperv.cluster.vswitch
 author:
   - hyperv.cluster contributors (@hyperv-cluster)
 '''
@@ -59,6 +69,14 @@ EXAMPLES = r'''
   loop:
     - {name: Management, mac: 00-15-5D-00-01-01}
     - {name: Cluster, mac: 00-15-5D-00-01-02}
+
+- name: The uplink of the virtual switch carries no host IP
+  hyperv.cluster.net_adapter:
+    name: Vm
+    mac: 00-15-5D-00-01-04
+    bindings:
+      ms_tcpip: false
+      ms_tcpip6: false
 '''
 
 RETURN = r'''
@@ -84,4 +102,8 @@ adapter:
     link_speed:
       description: Link speed as Windows reports it.
       type: str
+    bindings:
+      description: Every binding of the adapter, by component id, and whether it is enabled.
+      type: dict
+      sample: {ms_tcpip: false, ms_tcpip6: false, vms_pp: true, ms_lldp: true}
 '''
