@@ -27,7 +27,8 @@ MOLECULE_SCENARIOS := $(wildcard extensions/molecule/*/molecule.yml molecule/*/m
 
 help:
 	@echo "make venv             create .venv with the test toolchain (requirements-test.txt)"
-	@echo "make services         install etcd-server when missing (root, apt-get), for the coordination tests"
+	@echo "make services         install etcd-server and chromium when missing (root, apt-get), for the coordination"
+	@echo "                      and cluster report tests"
 	@echo "make collection-link  link build/collections/ansible_collections/hyperv/cluster -> repo root"
 	@echo "make unit             pytest on tests/unit and tests/sim/tests"
 	@echo "make integration      pytest on tests/integration: real playbooks on simulated labs"
@@ -76,14 +77,18 @@ lint: venv collection-link
 sanity: venv
 	scripts/ansible-test-sanity
 
-# Services the tests run for real: etcd (Debian's etcd-server) for the tooz coordination tests. Installed when
-# missing and this is root on Debian/Ubuntu (as in CI); elsewhere the etcd tests skip, except under CI=true.
+# Programs the tests run for real: etcd (Debian's etcd-server) for the tooz coordination tests, headless Chromium
+# (Debian's chromium) to render the cluster report. Installed when missing and this is root on Debian/Ubuntu (as in
+# CI); elsewhere their tests skip, except under CI=true.
 services:
-	@if command -v etcd >/dev/null 2>&1; then exit 0; fi; \
+	@missing=""; \
+	command -v etcd >/dev/null 2>&1 || missing="$$missing etcd-server"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "services: installing etcd-server (apt-get)"; \
-		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null; \
-	else echo "services: etcd not found and cannot install it here (apt-get install etcd-server); its tests skip"; fi
+		echo "services: installing$$missing (apt-get)"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "services: cannot install$$missing here (apt-get install$$missing); their tests skip"; fi
 
 test: venv services
 	@for target in unit integration molecule lint sanity; do \
