@@ -96,6 +96,7 @@ def _operating_system(node):
         'TotalVisibleMemorySize': memory_kb,
         'FreePhysicalMemory': int(hardware.get('memory_free_mb', hardware.get('memory_mb') or 0)) * KB,
         'SystemDirectory': 'C:\\Windows\\system32',
+        'SystemDrive': 'C:',
     })]
 
 

@@ -81,3 +81,19 @@ def test_a_disk_not_every_node_sees_is_not_available(cluster, sim):
         state.data['shared_disks'][2]['nodes'] = ['hv1', 'hv2']        # disk 3 is not zoned to hv3
     numbers = [disk['Number'] for disk in sim.one(cluster, 'hv1', 'Get-ClusterAvailableDisk', select=INFO)['output']]
     assert numbers == [1, 2, 4, 5]
+
+
+def test_get_volume_shows_the_system_volume_and_the_clusters_csvs(make_lab, sim):
+    lab = make_lab(nodes=2)
+    select = ['DriveLetter', 'FileSystem', 'Size', 'SizeRemaining', 'FileSystemLabel']
+    volumes = sim.one(lab, 'hv1', 'Get-Volume', select=select)['output']
+    assert volumes[0] == {'DriveLetter': 'C', 'FileSystem': 'NTFS', 'Size': 480 * 1024 ** 3,
+                          'SizeRemaining': 400 * 1024 ** 3, 'FileSystemLabel': ''}
+    assert [(volume['DriveLetter'], volume['FileSystem'], volume['FileSystemLabel']) for volume in volumes[1:]] == [
+        (None, 'CSVFS', 'Cluster Disk 1'), (None, 'CSVFS', 'Cluster Disk 2')]
+    assert all(0 < volume['SizeRemaining'] < volume['Size'] for volume in volumes[1:])
+    missing = sim.one(lab, 'hv1', 'Get-Volume', {'DriveLetter': ['E']}, ['DriveLetter'])
+    assert missing['output'] == []
+    assert missing['errors'][0]['message'].startswith("No MSFT_Volume objects found with property 'DriveLetter' "
+                                                      "equal to 'E'")
+    assert missing['errors'][0]['category'] == 'ObjectNotFound'

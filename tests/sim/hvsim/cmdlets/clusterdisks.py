@@ -1,15 +1,16 @@
-"""Disks and their way into a cluster: Get-Disk (Storage), Get-ClusterAvailableDisk, Add-ClusterDisk,
+"""Disks and their way into a cluster: Get-Disk, Get-Volume (Storage), Get-ClusterAvailableDisk, Add-ClusterDisk,
 Add-ClusterSharedVolume (FailoverClusters). Semantics: tests/sim/CLUSTERING.md ("Disks").
 
 Shared disks are ``data['shared_disks']``: ``[{"number", "id", "serial", "friendly_name", "size_bytes",
 "partition_style" (GPT, MBR or RAW), "nodes": [names that see it]}]``. A disk added to a cluster becomes
 ``clusters.*.disks[resource name] = {"name", "number", "disk_id", "size_bytes", "partition_style", "state"}`` in
-Available Storage; made a CSV it moves to ``clusters.*.csvs`` (and leaves ``disks``).
+Available Storage; made a CSV it moves to ``clusters.*.csvs`` (and leaves ``disks``). Get-Volume shows the node's
+system volume (``nodes.*.hardware.system_volume``) as C: and its cluster's CSVs (CSVFS, no drive letter).
 """
 
 from hvsim import errors
 from hvsim.cmdlets import cmdlet
-from hvsim.cmdlets.failoverclusters import csv_object, group_object, owner_node_object, resource_type, target_cluster
+from hvsim.cmdlets.failoverclusters import csv_object, csv_used_bytes, group_object, owner_node_object, resource_type, target_cluster
 from hvsim.presets import GIB, _uuid
 from hvsim.psobject import PSObject
 
@@ -60,6 +61,37 @@ def get_disk(ctx, Number=None, FriendlyName=None, SerialNumber=None, UniqueId=No
                                                    'Microsoft.PowerShell.Cmdletization.Cim.CimJobException'))
         disks = found
     return [disk_object(ctx.state, disk, ctx.node_name) for disk in sorted(disks, key=lambda item: item['number'])]
+
+
+def _volume(drive_letter, label, file_system, size, remaining, path):
+    return PSObject('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_Volume', {
+        'DriveLetter': drive_letter, 'FileSystemLabel': label, 'FileSystem': file_system, 'DriveType': 'Fixed',
+        'HealthStatus': 'Healthy', 'OperationalStatus': 'OK', 'Size': size, 'SizeRemaining': remaining,
+        'Path': path}, text=path)
+
+
+@cmdlet('Get-Volume')
+def get_volume(ctx, DriveLetter=None, ObjectId=None, UniqueId=None, Path=None, FileSystemLabel=None, Partition=None,
+               DiskImage=None, StorageSubSystem=None, StoragePool=None, StorageNode=None, StorageFileServer=None,
+               FileShare=None, StorageJob=None, FilePath=None, CimSession=None, ThrottleLimit=None, AsJob=False):
+    node = ctx.state.node(ctx.node_name)
+    system = node['hardware']['system_volume']
+    volumes = [_volume('C', '', 'NTFS', system['size_bytes'], system['free_bytes'],
+                       '\\\\?\\Volume{%s}\\' % _uuid(ctx.node_name, 'volume', 'system'))]
+    cluster = ctx.state.clusters.get(node.get('cluster')) if node.get('cluster') else None
+    for csv in (cluster or {}).get('csvs', {}).values():
+        volumes.append(_volume(None, csv['name'], 'CSVFS', csv['size_bytes'], csv['size_bytes'] - csv_used_bytes(ctx, csv),
+                               '\\\\?\\Volume{%s}\\' % csv.get('volume_id', csv['id'])))
+    if DriveLetter:
+        wanted = [str(letter).upper() for letter in DriveLetter]
+        for letter in wanted:
+            if not any(volume.get('DriveLetter') == letter for volume in volumes):
+                ctx.write_error(errors.CmdletError("No MSFT_Volume objects found with property 'DriveLetter' equal "
+                                                   "to '%s'.  Verify the value of the property and retry." % letter,
+                                                   'CmdletizationQuery_NotFound_DriveLetter', 'ObjectNotFound', letter,
+                                                   'Microsoft.PowerShell.Cmdletization.Cim.CimJobException'))
+        volumes = [volume for volume in volumes if volume.get('DriveLetter') in wanted]
+    return volumes
 
 
 def _available(ctx, cluster):
