@@ -94,6 +94,17 @@ def _node_row(node, host_record, capacity_node, settings):
     return row
 
 
+def read_failure(result, returned_key):
+    """The error of a module task that failed, or None when it read (or did not run). The playbook runs the reads with
+    ``failed_when: false`` so that the page is written whatever fails; such a result is not ``failed`` but lacks the
+    key the module always returns."""
+    if not result or result.get('skipped') or result.get('unreachable'):
+        return None
+    if returned_key in result and not result.get('failed'):
+        return None
+    return str(result.get('msg') or 'no message').rstrip('.')
+
+
 def _unread_reason(host_record):
     """Why a node's VMs are not on the page, or None when host_info read them."""
     if host_record is None:
@@ -101,10 +112,10 @@ def _unread_reason(host_record):
     result = host_record.get('host_info')
     if not host_record.get('answers') or result is None or result.get('unreachable'):
         return 'not reachable'
-    if result.get('failed'):
-        return 'not read: %s' % (result.get('msg') or 'host_info failed')
     if result.get('skipped'):
         return 'not read'
+    if read_failure(result, 'vms'):
+        return 'not read: %s' % read_failure(result, 'vms')
     if result.get('hyperv') is False:
         return 'no Hyper-V'
     return None
@@ -175,9 +186,9 @@ def headroom(capacity, settings):
         return {'tone': 'unknown', 'verdict': 'Not checked', 'sentence': 'The cluster could not be read.',
                 'failing': [], 'failures': None}
     failures = capacity.get('failures') or 1
-    if capacity.get('failed'):
+    if read_failure(capacity, 'survives'):
         return {'tone': 'unknown', 'verdict': 'Not checked', 'failing': [], 'failures': failures,
-                'sentence': 'cluster_capacity failed: %s' % (capacity.get('msg') or 'no message')}
+                'sentence': 'cluster_capacity failed: %s.' % read_failure(capacity, 'survives')}
     lose = 'any %d node%s' % (failures, '' if failures == 1 else 's')
     view = {'failures': failures, 'scenarios_checked': capacity.get('scenarios_checked'),
             'reserve': human_mb(capacity.get('host_memory_reserve_mb')),
@@ -186,10 +197,8 @@ def headroom(capacity, settings):
             'unknown_memory_nodes': capacity.get('unknown_memory_nodes') or []}
     worst_case = capacity.get('worst_scenario')
     if not capacity.get('survives'):
-        first = view['failing'][0] if view['failing'] else None
-        view.update(tone='critical', verdict='At risk',
-                    sentence='Does not survive losing %s: %s.' % (lose, first['consequence'] if first else
-                                                                 'no scenario could be formed'))
+        consequence = view['failing'][0]['consequence'] if view['failing'] else 'no scenario could be formed'
+        view.update(tone='critical', verdict='At risk', sentence='Does not survive losing %s: %s.' % (lose, consequence))
         return view
     if not worst_case:
         view.update(tone='unknown', verdict='Not checked', sentence='No failure scenario could be formed.')
@@ -239,7 +248,7 @@ def _host_for(node_name, host_records):
         if _key(vmhost.get('name')) == wanted:
             return record
     for record in host_records:
-        if _key(record.get('host')) == wanted or _key(str(record.get('host')).split('.')[0]) == wanted:
+        if _key(record.get('host')) == wanted or _key(str(record.get('host')).split('.', maxsplit=1)[0]) == wanted:
             return record
     return None
 
@@ -248,16 +257,21 @@ def cluster_card(name, members, leader, settings):
     """One cluster: ``members`` are the host records of its inventory group, ``leader`` the one that read it."""
     info = (leader or {}).get('cluster_info') or {}
     if not info.get('clustered'):
-        reason = ('no node of the cluster answered' if leader is None else
-                  'the cluster service is not running on %s (has the cluster lost quorum?)' % leader['host'])
+        if leader is None:
+            reason = 'no node of the cluster answered'
+        elif read_failure(info, 'clustered'):
+            reason = 'cluster_info failed on %s: %s' % (leader['host'], read_failure(info, 'clustered'))
+        else:
+            reason = 'the cluster service is not running on %s (has the cluster lost quorum?)' % leader['host']
         return {'name': name, 'domain': None, 'read_from': leader and leader['host'], 'readable': False,
                 'tone': 'critical', 'status': STATUS_LABELS['critical'], 'problems': ['Not read: %s.' % reason],
                 'nodes': [], 'csvs': [], 'quorum': None, 'headroom': headroom(None, settings), 'roles': None,
                 'attention_vms': capped([], settings['vm_list_limit'])}
     capacity = leader.get('cluster_capacity')
     capacity_nodes = {_key(node.get('name')): node for node in (capacity or {}).get('nodes') or []}
-    nodes = [_node_row(node, _host_for(node.get('name'), members), capacity_nodes.get(_key(node.get('name'))),
-                       settings) for node in info.get('nodes') or []]
+    hosts = [_host_for(node.get('name'), members) for node in info.get('nodes') or []]
+    nodes = [_node_row(node, host, capacity_nodes.get(_key(node.get('name'))), settings)
+             for node, host in zip(info.get('nodes') or [], hosts)]
     csvs = [csv_row(csv, settings) for csv in info.get('csvs') or []]
     groups = info.get('vm_groups') or []
     not_online = [{'name': group.get('name'), 'node': group.get('owner_node'), 'state': group.get('state'),
@@ -265,9 +279,8 @@ def cluster_card(name, members, leader, settings):
                   for group in groups if group.get('state') != 'Online']
     not_clustered = [{'name': vm.get('name'), 'node': node['name'], 'state': vm.get('state'),
                       'why': 'not clustered: stays down if its node fails'}
-                     for node in nodes if node['vms'] is not None
-                     for vm in (_host_for(node['name'], members) or {}).get('host_info', {}).get('vms') or []
-                     if not vm.get('clustered')]
+                     for node, host in zip(nodes, hosts) if node['vms'] is not None
+                     for vm in host['host_info'].get('vms') or [] if not vm.get('clustered')]
     view = {
         'name': info['cluster'].get('name') or name, 'domain': info['cluster'].get('domain'),
         'read_from': leader['host'], 'readable': True, 'nodes': nodes, 'csvs': csvs,
@@ -311,7 +324,8 @@ def standalone_rows(records, settings):
 
 
 def build(records, settings=None):
-    """The page: overall status, one card per cluster (in name order), the standalone hosts."""
+    """The page: overall status, one card per cluster (in name order), the standalone hosts, and ``read_errors``: the
+    module tasks that failed on nodes that answered (the playbook fails after writing the page when there are any)."""
     settings = dict(DEFAULTS, **{key: value for key, value in (settings or {}).items() if value is not None})
     by_cluster, standalone = {}, []
     for record in records:
@@ -325,11 +339,16 @@ def build(records, settings=None):
         leader = next((record for record in members if record.get('cluster_info') is not None), None)
         clusters.append(cluster_card(name, members, leader, settings))
     hosts = standalone_rows(standalone, settings)
+    read_errors = ['%s on %s: %s' % (module, record['host'], read_failure(record.get(module), key))
+                   for record in records
+                   for module, key in (('cluster_info', 'clustered'), ('cluster_capacity', 'survives'),
+                                       ('host_info', 'vms'))
+                   if record.get('answers') and read_failure(record.get(module), key)]
     nodes = [node for cluster in clusters for node in cluster['nodes']]
     tone = worst([cluster['tone'] for cluster in clusters] + [node['state_tone'] for node in hosts])
     return {
         'tone': tone, 'status': STATUS_LABELS[tone], 'clusters': clusters, 'standalone': hosts,
-        'settings': settings,
+        'settings': settings, 'read_errors': read_errors,
         'totals': {
             'clusters': len(clusters),
             'clusters_healthy': sum(1 for cluster in clusters if cluster['tone'] == 'ok'),

@@ -351,8 +351,9 @@ def test_a_node_down_and_a_drained_node_are_shown(degraded):
     assert hvc1['hv2']['state'] == '✕ Down'
     assert hvc1['hv2']['vms'] == 'VMs not reachable'
     # hv2's roles failed over to hv1, which now runs every role of the cluster.
-    assert hvc1['hv1']['clustered'] == str(len([group for group in show['clusters']['hvc1']['groups'].values()
-                                                  if group['type'] == 'VirtualMachine' and group['owner'] == 'hv1']))
+    roles_on_hv1 = [group for group in show['clusters']['hvc1']['groups'].values()
+                    if group['type'] == 'VirtualMachine' and group['owner'] == 'hv1']
+    assert hvc1['hv1']['clustered'] == str(len(roles_on_hv1)) == '6'
     assert page.card('hvc1')['problems'][0] == 'Node hv2 is Down.'
     assert page.card('hvc1')['status'] == '✕ Critical'
 
