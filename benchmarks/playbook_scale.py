@@ -27,6 +27,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
+from _benchkit import module_times, time_modules  # noqa: E402  pylint: disable=wrong-import-position
 
 # A scenario is what a playbook needs to run on a lab made for it. To benchmark another playbook by name, add one here
 # (and a row to the scenario table of benchmarks/README.md). ``vms_per_node`` needs the clustered preset.
@@ -38,6 +39,10 @@ SCENARIOS = {
     'openstack_compute': Scenario(
         'playbooks/openstack_compute.yml', 'clustered', ['playbooks/vars/lab_openstack_compute.yml'], 1,
         'nova-compute and neutron-hyperv-agent on every node of a cluster, one host aggregate'),
+    'site': Scenario(
+        'playbooks/site.yml', 'bare', ['playbooks/vars/lab_cluster_prereqs.yml', 'playbooks/vars/lab_failover_cluster.yml',
+                                       'playbooks/vars/lab_openstack_compute.yml'], 0,
+        'bare nodes to nova-compute on a failover cluster: cluster_prereqs, failover_cluster, openstack_compute'),
 }
 DEFAULT_SCENARIO = 'failover_cluster'
 DEFAULT_NODES = '3,16'
@@ -88,6 +93,9 @@ def parse_args(argv=None):
     args.vms_per_node = scenario.vms_per_node if args.vms_per_node is None else args.vms_per_node
     if args.preset != 'clustered':
         args.vms_per_node = 0
+    missing = [path for path in [args.playbook] + args.vars if not os.path.isfile(in_repo(path))]
+    if missing:
+        parser.error('no such file: %s' % ', '.join(missing))
     return args
 
 
@@ -110,7 +118,7 @@ class Measure:
 
     def __init__(self, lab, args):
         self.state_before = comparable_state(lab)
-        before = len(lab.executions())
+        before, timed_before = len(lab.executions()), len(module_times(lab))
         command_args = [arg for path in args.vars for arg in ('-e', '@' + in_repo(path))]
         command_args += [arg for extra in args.extra_vars for arg in ('-e', extra)]
         started = time.monotonic()
@@ -118,6 +126,8 @@ class Measure:
         self.wall = time.monotonic() - started
         self.state_after = comparable_state(lab)
         self.executions = lab.executions()[before:]
+        # Seconds inside the simulated runner, summed over the module processes (which run in parallel forks).
+        self.runner_seconds = sum(entry['runner_s'] for entry in module_times(lab)[timed_before:])
         self.per_task = collections.OrderedDict()   # task name -> {'runs', 'changed', 'action'}
         self.windows_runs = 0
         self.changed_tasks = []
@@ -186,8 +196,9 @@ def rerun_flags(nodes, rerun):
 def row(nodes, label, measure):
     busiest, busiest_count = measure.busiest_node()
     executions = len(measure.executions)
-    return '%5d %-8s %8.2f %7.3f %8d %8d %7d (%d/%d) %9s %8.2f %-11s %8d' % (
-        nodes, label, measure.wall, measure.wall / nodes, measure.changed, measure.module_runs, executions,
+    return '%5d %-8s %8.2f %7.3f %9.2f %8d %8d %7d (%d/%d) %9s %8.2f %-11s %8d' % (
+        nodes, label, measure.wall, measure.wall / nodes, measure.runner_seconds, measure.changed,
+        measure.module_runs, executions,
         measure.modes('read'), measure.modes('write'),
         '%.2f' % (executions / measure.module_runs) if measure.module_runs else '-', executions / nodes,
         '(%s %d)' % (busiest, busiest_count), measure.windows_runs)
@@ -218,8 +229,8 @@ def main(argv=None):
     base = args.lab_dir or tempfile.mkdtemp(prefix='hvsim-bench-')
     print('playbook %s on %s labs (%d cluster(s), %d VMs per node); vars: %s'
           % (args.playbook, args.preset, args.clusters, args.vms_per_node, ', '.join(args.vars) or '-'))
-    header = '%5s %-8s %8s %7s %8s %8s %15s %9s %8s %-11s %8s' % (
-        'nodes', 'run', 'wall s', 's/node', 'changed', 'mod runs', 'exec (r/w)', 'exec/run', 'exec/node', '(busiest)',
+    header = '%5s %-8s %8s %7s %9s %8s %8s %15s %9s %8s %-11s %8s' % (
+        'nodes', 'run', 'wall s', 's/node', 'runner s', 'changed', 'mod runs', 'exec (r/w)', 'exec/run', 'exec/node', '(busiest)',
         'win runs')
     problems, reruns = [], []
     try:
@@ -231,6 +242,7 @@ def main(argv=None):
             vms = nodes * args.vms_per_node
             lab = Lab.create(directory, nodes=nodes, clusters=args.clusters, preset=args.preset, vms=vms,
                              clustered_vms=vms)
+            time_modules(lab, lab.raw_state()['nodes'])
             print('\nlab: %d nodes, %d VMs; built in %.1f s; %s' % (nodes, vms, time.monotonic() - started, directory))
             print(header)
             print('-' * len(header))
