@@ -13,7 +13,6 @@ tests (see benchmarks/README.md).
 """
 
 import argparse
-import datetime
 import os
 import shutil
 import sys
@@ -24,6 +23,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
+from _benchkit import task_seconds  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def parse_args(argv=None):
@@ -35,16 +35,9 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def task_seconds(run, name):
-    """The task's own duration, from the json callback's start and end times."""
-    for play in run.results.get('plays', []):
-        for task in play.get('tasks', []):
-            if task['task']['name'] == name:
-                duration = task['task'].get('duration') or {}
-                start, end = (datetime.datetime.fromisoformat(duration[key].replace('Z', '+00:00'))
-                              for key in ('start', 'end'))
-                return '%.2f' % (end - start).total_seconds()
-    return '-'
+def seconds_text(run):
+    seconds = task_seconds(run, 'capacity')
+    return '-' if seconds is None else '%.2f' % seconds
 
 
 def main(argv=None):
@@ -77,7 +70,7 @@ def main(argv=None):
                 problems.append('failures=%d: expected one read, got %s'
                                 % (failures, [entry['mode'] for entry in executions]))
             print('%-9d %10s %9s %8.2f %11d %12s' % (failures, result.get('scenarios_checked'), result.get('survives'),
-                                                     wall, len(executions), task_seconds(run, 'capacity')))
+                                                     wall, len(executions), seconds_text(run)))
         if problems:
             print('FAILED:\n  ' + '\n  '.join(problems), file=sys.stderr)
             return 1
