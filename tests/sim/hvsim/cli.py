@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from hvsim import faults, openstack, presets, software, updates
+from hvsim import domainjoin, faults, features, openstack, presets, profiles, software, updates
 from hvsim.migration import FAULT_KINDS
 from hvsim.cmdlets.failoverclusters import csv_used_bytes, group_state
 from hvsim.cmdlets.mpio import current as mpio_settings
@@ -117,7 +117,14 @@ def snapshot(state):
             'domain': node.get('domain'),
             'os_version': node['os']['version'],
             'memory_mb': node['hardware']['memory_mb'],
-            'features': sorted(feature for feature, status in node['features'].items() if status.get('installed')),
+            'os_caption': node['os'].get('caption'),
+            'hardware_profile': node.get('hardware_profile', 'standard'),
+            'hardware': profiles.view(node),
+            'features': features.installed_now(node),
+            'features_pending': features.pending(node),
+            'workgroup': node.get('workgroup'),
+            'membership_pending': node.get('membership_pending'),
+            'w32time': dict(node.get('w32time') or {}),
             'pending_reboot': node.get('pending_reboot', False),
             'updates_available': updates.available_count(node),
             'vm_count': len(state.vms_on(name)),
@@ -173,7 +180,10 @@ def snapshot(state):
 def print_summary(data, out):
     out.write('nodes:\n')
     for name, node in data['nodes'].items():
-        out.write('  %-8s %-7s cluster=%-6s vms=%d\n' % (name, node['state'], node['cluster'] or '-', node['vm_count']))
+        out.write('  %-8s %-7s cluster=%-6s vms=%d hardware=%s os=%s %s%s\n' % (
+            name, node['state'], node['cluster'] or '-', node['vm_count'], node['hardware_profile'],
+            node['os_version'], 'domain=%s' % node['domain'] if node['domain'] else 'workgroup=%s' % node['workgroup'],
+            ' (restart pending)' if node['pending_reboot'] else ''))
     for name, cluster in data['clusters'].items():
         witness = cluster['quorum']['witness']
         out.write('cluster %s: nodes %s; quorum %s%s%s\n' % (
@@ -190,8 +200,10 @@ def print_summary(data, out):
                                                                    group['priority']))
         if len(roles) > 20:
             out.write('    ... %d more\n' % (len(roles) - 20))
+    # Services Windows has anyway (W32Time) are in the JSON only: the block shows what roles installed.
+    base = {entry[0] for entry in software.BASE_SERVICES}
     services = [(name, service_name, service) for name, node in data['nodes'].items()
-                for service_name, service in sorted((node.get('services') or {}).items())]
+                for service_name, service in sorted((node.get('services') or {}).items()) if service_name not in base]
     if services:
         out.write('services:\n')
         for name, service_name, service in services:
@@ -214,7 +226,7 @@ def cmd_create(args):
         sys.exit('lab: %s already holds a lab (use --force to replace it)' % args.dir)
     try:
         data = presets.build(nodes=args.nodes, clusters=args.clusters, preset=args.preset, vms=args.vms,
-                             clustered_vms=args.clustered_vms, local_vms=args.local_vms)
+                             clustered_vms=args.clustered_vms, local_vms=args.local_vms, hardware=args.hardware)
     except ValueError as error:
         sys.exit('lab: %s' % error)
     # Only once the options are known to be good: a mistyped --force command must not destroy the lab in DIR.
@@ -261,6 +273,10 @@ def cmd_fault(args):
         elif args.fault == 'node-up':
             faults.node_up(state, args.node)
             print('%s is up' % args.node)
+        elif args.fault == domainjoin.DOMAIN_UNREACHABLE:
+            domainjoin.arm_unreachable(state, args.node)
+            print('armed domain-unreachable on %s: it cannot reach the domain controllers until lab fault clear'
+                  % args.node)
         elif args.fault == updates.UPDATE_FAIL:
             updates.arm_update_fail(state, args.node)
             print('armed update-fail on %s: the next win_updates that installs updates on it fails' % args.node)
@@ -328,6 +344,8 @@ def parser():
     create.add_argument('--vms', type=int, default=0)
     create.add_argument('--clustered-vms', type=int, default=0)
     create.add_argument('--local-vms', type=int, default=0)
+    create.add_argument('--hardware', action='append', default=[], metavar='NODE=PROFILE',
+                        help='hardware profile of a node (repeatable): %s' % ', '.join(profiles.PROFILES))
     create.add_argument('--force', action='store_true', help='replace a lab already in DIR')
     create.set_defaults(func=cmd_create)
 
@@ -338,7 +356,8 @@ def parser():
 
     fault = commands.add_parser('fault', help='inject a fault, arm one for the next migration, or clear armed ones')
     fault.add_argument('dir')
-    fault.add_argument('fault', choices=('node-down', 'node-up') + FAULT_KINDS + (updates.UPDATE_FAIL, 'clear'))
+    fault.add_argument('fault', choices=('node-down', 'node-up') + FAULT_KINDS + (
+        updates.UPDATE_FAIL, domainjoin.DOMAIN_UNREACHABLE, 'clear'))
     fault.add_argument('node', nargs='?', help='the node (every kind but clear)')
     fault.set_defaults(func=cmd_fault)
 

@@ -6,7 +6,9 @@ with the ``node-down`` fault (``faults.node_down``: its VMs stop, its cluster ma
 clustered roles it still owns over to the ``Up`` nodes; a node drained first owns none), then comes back
 (``faults.node_up``) with:
 
-- power on and ``pending_reboot`` false (the restart completes what installed updates or features were waiting for);
+- power on and ``pending_reboot`` false (the restart completes what installed updates or features were waiting for):
+  feature installs and removals waiting for it take effect (``features.complete_pending``), and so does a domain join
+  or leave (``domainjoin.complete_pending``), and W32Time starts with the parameters in the registry;
 - its cluster member state as before the restart when it was ``Paused`` (a paused node stays paused across a reboot,
   as Windows keeps the node's paused state in the cluster database), else ``Up``; its ``drain_status`` unchanged;
 - VMs that are not clustered roles stay ``Off``: Hyper-V's automatic start action is not modelled **(sim choice)**;
@@ -17,7 +19,7 @@ The restart itself takes ``BOOT_SECONDS`` of simulated time (a node may override
 the reboot twins report as ``elapsed`` and compare with their ``reboot_timeout``.
 """
 
-from hvsim import faults
+from hvsim import domainjoin, faults, features, registry
 from hvsim.state import LabState
 
 BOOT_SECONDS = 60
@@ -54,6 +56,9 @@ def reboot(state, node_name):
     moved = faults.node_down(state, node['name'])
     faults.node_up(state, node['name'])
     node['pending_reboot'] = False
+    features.complete_pending(node)
+    domainjoin.complete_pending(state, node)
+    registry.apply_w32time(node)    # W32Time starts again and reads its parameters
     if cluster is not None:
         member = _member(cluster, node['name'])
         if before['state'] == 'Paused':

@@ -2,7 +2,7 @@
 
 import uuid
 
-from hvsim import openstack, software, updates
+from hvsim import domainjoin, features, openstack, profiles, registry, software, updates
 from hvsim.cmdlets import mpio, netadapter
 from hvsim.state import SCHEMA
 
@@ -25,7 +25,7 @@ CLUSTER_NETWORKS = (
     ('Cluster', '10.10.1.0', 'Cluster', 39840),
     ('LiveMigration', '10.10.2.0', 'Cluster', 39841),
 )
-FEATURES = ('Hyper-V', 'Hyper-V-PowerShell', 'Failover-Clustering', 'RSAT-Clustering-PowerShell', 'Multipath-IO')
+FEATURES = tuple(features.CATALOGUE)   # every node has an entry for each (hvsim/features.py)
 PRESETS = ('bare', 'prepared', 'clustered')
 
 
@@ -57,6 +57,7 @@ def node_record(name, index, preset):
         'name': name,
         'fqdn': '%s.%s' % (name, DOMAIN) if prepared else name,
         'domain': DOMAIN if prepared else None,
+        'workgroup': None if prepared else domainjoin.DEFAULT_WORKGROUP,
         'power': 'on',
         'os': {'caption': 'Microsoft Windows Server 2022 Datacenter', 'version': '10.0.20348', 'build': 20348,
                'edition': 'ServerDatacenter'},
@@ -70,7 +71,7 @@ def node_record(name, index, preset):
             'system_volume': {'size_bytes': 480 * GIB, 'free_bytes': 400 * GIB},
         },
         'host_reserve_mb': HOST_RESERVE_MB,
-        'features': {feature: {'installed': prepared} for feature in FEATURES},
+        'features': features.initial(installed=prepared),
         'pending_reboot': False,
         'updates': updates.initial(index),
         'nics': nics,
@@ -184,7 +185,8 @@ def plan_clusters(node_names, cluster_count):
     return plan
 
 
-def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local_vms=0):
+def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local_vms=0, hardware=None):
+    """A lab's state. ``hardware``: ``["NODE=PROFILE", ...]`` (hvsim/profiles.py), the others as `lab create`."""
     if preset not in PRESETS:
         raise ValueError('preset must be one of %s' % ', '.join(PRESETS))
     if nodes < 1:
@@ -198,6 +200,7 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
         raise ValueError('VMs need a clustered lab (--preset clustered)')
     node_names = ['hv%d' % index for index in range(1, nodes + 1)]
     plan = plan_clusters(node_names, clusters)
+    chosen_profiles = profiles.parse(hardware, node_names)
     data = {
         'schema': SCHEMA,
         'domain': {'name': DOMAIN, 'netbios': NETBIOS, 'computers': [], 'cno_rights': True,
@@ -232,6 +235,9 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
             host = node_names[index % nodes]
             vm = vm_record('local-%04d' % (index + 1), host, 'D:\\Hyper-V', vms + index + 1)
             data['vms'][vm['id']] = vm
+    for name, node in data['nodes'].items():
+        profiles.apply(node, chosen_profiles.get(name, 'standard'), preset)
+        registry.seed(node)         # W32Time parameters, Defender exclusion keys
     software.seed(data, preset)     # AD users, software shares, node files/packages/services/groups/rights
     openstack.seed(data)            # the OpenStack controller (clouds, compute services, aggregates)
     return data

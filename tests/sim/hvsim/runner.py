@@ -8,7 +8,7 @@ import json
 import re
 import time
 
-from hvsim import cim, errors, migration, reference
+from hvsim import cim, errors, features, migration, reference
 from hvsim.cmdlets import IMPLEMENTATIONS, MODULE_FEATURES, load_all
 from hvsim.psobject import PSObject, property_path, to_plain
 from hvsim.state import LabState, record_execution
@@ -81,11 +81,11 @@ def _invoke(state, node, step, raw_outputs, whatif):
     module = reference.module_of(cmdlet)
     feature = MODULE_FEATURES.get(module)
     node_data = state.node(node)
-    if module is None or cmdlet not in IMPLEMENTATIONS or (
-            feature and not node_data['features'].get(feature, {}).get('installed')):
+    # A feature whose install waits for a restart does not count yet (hvsim/features.py).
+    if module is None or cmdlet not in IMPLEMENTATIONS or (feature and not features.available(node_data, feature)):
         # Not in the reference, not simulated, or its PowerShell module is not installed on this node.
         if module is not None and cmdlet not in IMPLEMENTATIONS and (
-                not feature or node_data['features'].get(feature, {}).get('installed')):
+                not feature or features.available(node_data, feature)):
             raise NotImplementedError('hvsim does not simulate %s yet' % cmdlet)
         raise errors.command_not_found(cmdlet)
     parameters = {name: _resolve(value, raw_outputs) for name, value in (step.get('parameters') or {}).items()}

@@ -35,6 +35,7 @@ import shlex
 import time
 import uuid
 
+from hvsim import registry
 from hvsim.state import _find
 
 NOVA_MSI_NAME = 'HyperVNovaCompute_Antelope_27_5_1.msi'
@@ -45,6 +46,14 @@ NOVA_INSTALL_DIR = 'C:\\Program Files\\Cloudbase Solutions\\OpenStack\\Nova'
 # The AD account the lab's nova-compute runs as, and its password (a simulated domain: this is test data).
 SERVICE_ACCOUNT = 'svc-nova'
 SERVICE_ACCOUNT_PASSWORD = 'Simulated-Nova-Pa55'
+# The AD account that joins nodes to the domain (microsoft.ad.membership), on every lab, bare ones included.
+JOIN_ACCOUNT = 'svc-join'
+JOIN_ACCOUNT_PASSWORD = 'Simulated-Join-Pa55'
+# Windows services every node has (besides what packages create): name, display name, command, account, start mode.
+BASE_SERVICES = (
+    ('W32Time', 'Windows Time', 'C:\\Windows\\system32\\svchost.exe -k LocalService', 'NT AUTHORITY\\LOCAL SERVICE',
+     'auto'),
+)
 # Present on every Windows Server node.
 BASE_DIRECTORIES = ('c:', 'c:\\windows', 'c:\\program files', 'c:\\programdata', 'c:\\windows\\temp')
 SERVICE_DELAY_SECONDS = 0.2   # simulated time a service takes to stop or start (makes overlapping restarts visible)
@@ -155,6 +164,9 @@ def seed(data, preset):
         domain['users'][SERVICE_ACCOUNT] = {'name': SERVICE_ACCOUNT, 'enabled': True,
                                             'password_sha256': sha256(SERVICE_ACCOUNT_PASSWORD),
                                             'description': 'nova-compute and neutron-hyperv-agent on the Hyper-V nodes'}
+    domain['users'][JOIN_ACCOUNT] = {'name': JOIN_ACCOUNT, 'enabled': True,
+                                     'password_sha256': sha256(JOIN_ACCOUNT_PASSWORD),
+                                     'description': 'Joins the Hyper-V nodes to the domain'}
     msi = nova_msi_record()
     msi_path = '%s\\%s' % (SOFTWARE_SHARE, NOVA_MSI_NAME)
     data['file_shares'] = {
@@ -165,7 +177,12 @@ def seed(data, preset):
     for node in data['nodes'].values():
         node.setdefault('files', {})
         node.setdefault('packages', {})
-        node.setdefault('services', {})
+        services = node.setdefault('services', {})
+        for name, display, command, account, start_mode in BASE_SERVICES:
+            executable = _executable(command)
+            node['files'][normalize(executable)] = file_entry(executable, kind='file', binary=True, content=None)
+            services[name] = service_record(name, command, display_name=display, start_mode=start_mode,
+                                            username=account, state='running')
         node['local_groups'] = {
             'Administrators': ['%s\\Administrator' % node['name'].upper()]
             + (['%s\\Domain Admins' % domain['netbios']] if node.get('domain') else []),
@@ -841,6 +858,8 @@ def run_service_action(lab_dir, node_name, name, action, on_running=None):
         node = state.node(node_name)
         record = node['services'][_find(node['services'], name)]
         record['state'] = 'stopped' if action == 'stop' else 'running'
+        if record['state'] == 'running' and record['name'].lower() == 'w32time':
+            registry.apply_w32time(node)    # W32Time reads its parameters when it starts
         if record['state'] == 'running' and on_running is not None:
             on_running(state, node, record)
         _log_event(lab_dir, node['name'], record['name'], action, began, time.time())

@@ -4,9 +4,17 @@ import re
 
 import pytest
 
-from hvsim import faults, presets
+from hvsim import faults, features, presets
 
-FEATURES = {'Hyper-V', 'Hyper-V-PowerShell', 'Failover-Clustering', 'RSAT-Clustering-PowerShell', 'Multipath-IO'}
+FEATURES = set(features.CATALOGUE)
+# cluster_prereqs' roles with their management tools (parents included): what a prepared node has installed.
+ROLE_SET = {'Hyper-V', 'RSAT', 'RSAT-Role-Tools', 'RSAT-Hyper-V-Tools', 'Hyper-V-Tools', 'Hyper-V-PowerShell',
+            'Failover-Clustering', 'RSAT-Feature-Tools', 'RSAT-Clustering', 'RSAT-Clustering-Mgmt',
+            'RSAT-Clustering-PowerShell', 'Multipath-IO'}
+
+
+def installed(node):
+    return {name for name, status in node['features'].items() if status['installed']}
 
 
 def vms_by_name(data):
@@ -35,7 +43,7 @@ def test_prepared_nodes_are_ready_to_cluster():
     assert data['domain']['computers'] == ['HV1', 'HV2', 'HV3']
     for name, node in data['nodes'].items():
         assert node['domain'] == 'corp.example.com' and node['fqdn'] == '%s.corp.example.com' % name
-        assert all(status['installed'] for status in node['features'].values())
+        assert installed(node) == ROLE_SET
         assert [switch['name'] for switch in node['vswitches']] == ['External']
         assert node['vswitches'][0]['type'] == 'External'
         assert [nic['name'] for nic in node['nics']] == ['Management', 'Cluster', 'Live-Migration', 'Vm']
@@ -52,7 +60,7 @@ def test_clustered_nodes_form_one_cluster():
     assert [member['id'] for member in cluster['nodes'].values()] == [1, 2, 3]
     assert all(member['state'] == 'Up' for member in cluster['nodes'].values())
     assert all(node['cluster'] == 'hvc1' for node in data['nodes'].values())
-    assert all(all(status['installed'] for status in node['features'].values()) for node in data['nodes'].values())
+    assert all(installed(node) == ROLE_SET for node in data['nodes'].values())
     assert [csv['path'] for csv in cluster['csvs'].values()] == ['C:\\ClusterStorage\\Volume1',
                                                                  'C:\\ClusterStorage\\Volume2']
     assert [network['name'] for network in cluster['networks']] == ['Management', 'Cluster', 'LiveMigration']

@@ -3,7 +3,7 @@
 import fnmatch
 import uuid
 
-from hvsim import errors, migration
+from hvsim import errors, features, migration
 from hvsim.cmdlets import cmdlet
 from hvsim.psobject import PSObject
 
@@ -58,7 +58,7 @@ def _hosts(ctx, computer_names):
     for computer in computer_names:
         short = computer.split('.')[0]
         node = ctx.state.node(short)
-        if node is None or node.get('power') != 'on' or not node['features'].get('Hyper-V', {}).get('installed'):
+        if node is None or node.get('power') != 'on' or not features.available(node, 'Hyper-V'):
             ctx.write_error(errors.computer_unreachable(computer))
             continue
         if node['name'] not in hosts:
@@ -92,7 +92,7 @@ def get_vm(ctx, Name=None, Id=None, ComputerName=None, CimSession=None, Credenti
 def _reachable(state, computer):
     """The node a Hyper-V cmdlet can reach by this name (on, with Hyper-V), or None."""
     node = state.computer(computer)
-    if node is None or node.get('power') != 'on' or not node['features'].get('Hyper-V', {}).get('installed'):
+    if node is None or node.get('power') != 'on' or not features.available(node, 'Hyper-V'):
         return None
     return node
 

@@ -4,7 +4,7 @@ Remove-ClusterNode. Their semantics are the simulator's contract in tests/sim/CL
 
 import ipaddress
 
-from hvsim import errors, presets
+from hvsim import errors, features, presets
 from hvsim.cmdlets import cmdlet
 from hvsim.cmdlets.failoverclusters import cluster_object, node_object, target_cluster
 from hvsim.faults import _fail_over, _move_csvs, has_quorum
@@ -34,7 +34,7 @@ def _joinable(ctx, name, cmdlet_name):
     if not node.get('domain'):
         raise errors.cluster_error(cmdlet_name, "The computer '%s' is not joined to a domain. A failover cluster needs "
                                    "its nodes in an Active Directory domain." % name, 'InvalidOperation', name)
-    if not (node.get('features') or {}).get(CLUSTER_FEATURE, {}).get('installed'):
+    if not features.available(node, CLUSTER_FEATURE):
         raise errors.cluster_error(cmdlet_name, "The computer '%s' does not have the Failover Clustering feature "
                                    "installed." % name, 'InvalidOperation', name)
     if node.get('cluster'):
