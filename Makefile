@@ -23,7 +23,7 @@ HOME_COLLECTION_LINK := $(ANSIBLE_HOME_DIR)/collections/ansible_collections/hype
 UNIT_DIRS := $(wildcard tests/unit tests/sim/tests)
 MOLECULE_SCENARIOS := $(wildcard extensions/molecule/*/molecule.yml molecule/*/molecule.yml)
 
-.PHONY: help venv services collection-link unit integration molecule lint sanity test lab clean
+.PHONY: help venv services collection-link unit integration molecule lint sanity test lab ee clean
 
 help:
 	@echo "make venv             create .venv with the test toolchain (requirements-test.txt)"
@@ -37,6 +37,7 @@ help:
 	@echo "make sanity           ansible-test sanity on a copy of the collection (scripts/ansible-test-sanity)"
 	@echo "make test             unit + integration + molecule + lint + sanity, stopping at the first failure"
 	@echo "make lab              scripts/lab-demo"
+	@echo "make ee               execution environment build context in build/ee/context (then podman build)"
 	@echo "make clean            remove build output and caches (keeps .venv)"
 
 venv: $(VENV_STAMP)
@@ -100,6 +101,14 @@ test: venv services
 lab: venv collection-link
 	@test -x scripts/lab-demo || { echo "lab: scripts/lab-demo does not exist yet" >&2; exit 1; }
 	scripts/lab-demo
+
+# The execution environment's build context (execution-environment.yml): this checkout's collection artifact, then
+# `ansible-builder create`; build the image with `podman build -t hyperv-cluster-ee build/ee/context`. The unit test
+# test_execution_environment.py makes and checks the same context, so `make test` covers it.
+ee: venv
+	rm -rf build/ee
+	ansible-galaxy collection build --output-path build/ee
+	ansible-builder create --file execution-environment.yml --context build/ee/context --output-filename Containerfile
 
 clean:
 	rm -rf build lab lab-day2 lab-cluster tests/output .pytest_cache .hypothesis .ansible
