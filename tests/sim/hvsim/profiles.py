@@ -51,8 +51,8 @@ def parse(assignments, node_names):
         if not sep or not node or not profile:
             raise ValueError('--hardware takes NODE=PROFILE, got %r' % assignment)
         if node.lower() not in by_lower:
-            raise ValueError('--hardware %s: no node %s in the lab (nodes %s)' % (assignment, node,
-                                                                                 ', '.join(node_names)))
+            raise ValueError('--hardware %s: no node %s in the lab (nodes %s)'
+                             % (assignment, node, ', '.join(node_names)))
         if profile not in APPLY:
             raise ValueError('--hardware %s: unknown profile %s (one of %s)' % (assignment, profile,
                                                                                 ', '.join(PROFILES)))
