@@ -10,7 +10,7 @@ description:
   - Adds, changes and removes registry keys and values of a simulated node (C(hvsim.registry)), following
     win_regedit.ps1 (data conversion per type, C(data_changed) / C(data_type_changed), check mode, the C(--diff)
     before / after of the real module).
-  - W32Time reads its parameters when the service starts: restart C(W32Time) (ansible.windows.win_service) for a
+  - W32Time reads its parameters when the service starts, so restart C(W32Time) (ansible.windows.win_service) for a
     change to take effect.
   - Loading a hive file (C(hive)) is not simulated. Arguments are validated against the real module's argument spec
     snapshot; a powered-off node is unreachable.
