@@ -8,6 +8,8 @@ the task's connection (winrm, psrp, ssh), user, become (runas) and check mode ap
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import pkgutil
 
@@ -21,6 +23,9 @@ from ansible_collections.hyperv.cluster.plugins.plugin_utils._errors import (
 )
 
 RUNNER_MODULE = 'ansible.windows.win_powershell'
+# Reads a file of the host (base64), as ansible.builtin.fetch does under become: with become the connection's own
+# file transfer would still run as the connection user, the module runs as the become user.
+FETCH_MODULE = 'ansible.windows.slurp'
 # Deep enough for result -> calls -> step -> output -> object -> list -> value; the runner flattens anything deeper.
 RESULT_DEPTH = 8
 
@@ -77,6 +82,22 @@ class WindowsHost:
             # Modules decide what they would change from a read; a write in check mode is a defect.
             raise RuntimeError('write batch attempted in check mode')
         return self._run(batch)
+
+    def fetch(self, path):
+        """The bytes of the file ``path`` on the host (one remote execution; check mode reads as well)."""
+        self.executions += 1
+        raw = self._action._execute_module(module_name=FETCH_MODULE, module_args={'src': path},
+                                           task_vars=self._task_vars, wrap_async=False)
+        if raw.get('unreachable'):
+            raise AnsibleConnectionFailure(raw.get('msg') or 'host %s is unreachable' % self.name)
+        if raw.get('failed') or raw.get('encoding') != 'base64':
+            raise RunnerError('host %s' % self.name, 'reading %s failed: %s' % (path, raw.get('msg') or 'no content'),
+                              'Check that the file exists and that the task user can read it.')
+        try:
+            return base64.b64decode(raw.get('content') or '', validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise RunnerError('host %s' % self.name, 'reading %s returned no base64 content (%s)' % (path, error),
+                              'Rerun with -vvv for the module result.') from error
 
     def _run(self, batch, missing_ok=()):
         self.executions += 1

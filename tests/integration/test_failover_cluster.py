@@ -1,11 +1,14 @@
 """playbooks/failover_cluster.yml (roles failover_cluster and csv) on prepared simulated labs: from prepared nodes
 to a cluster with quorum, networks and CSVs; reruns, growth, and bad inputs with the lab left as it was."""
 
+import glob
+import json
 import os
 
 import pytest
 import yaml
 
+from hvsim.state import LabState
 from labkit import REPO_ROOT
 
 PLAYBOOK = os.path.join(REPO_ROOT, 'playbooks', 'failover_cluster.yml')
@@ -15,6 +18,8 @@ with open(os.path.join(REPO_ROOT, 'playbooks', 'vars', 'lab_failover_cluster.yml
 
 FC = 'hyperv.cluster.failover_cluster : '
 CSV = 'hyperv.cluster.csv : '
+VALIDATE = FC + 'Validate the nodes for a cluster (Test-Cluster)'
+REPORTS = 'c:\\windows\\cluster'
 CREATE = FC + 'Create the cluster on this node'
 JOIN = FC + 'Join the other nodes, one at a time'
 QUORUM = FC + 'Set the quorum witness'
@@ -28,6 +33,17 @@ class Run:
         self.run = lab.playbook(PLAYBOOK, extra_vars=dict(LAB_VARS, **extra_vars))
         self.raw_after = lab.raw_state()
         self.show = lab.show()
+
+    def without_reports(self, raw):
+        """The state without what Test-Cluster leaves on a node (its report, C:\\Windows\\Cluster\\Reports)."""
+        raw = json.loads(json.dumps(raw))
+        for node in raw['nodes'].values():
+            node['files'] = {path: entry for path, entry in (node.get('files') or {}).items()
+                             if not path.startswith(REPORTS)}
+        return raw
+
+    def unchanged_but_reports(self):
+        return self.without_reports(self.raw_after) == self.without_reports(self.raw_before)
 
     def failed(self):
         """{(task, host): message} of the failed tasks; a loop's message is that of its failed item."""
@@ -95,7 +111,9 @@ def test_a_16_character_name_fails_before_anything(module_lab):
     assert run.run.rc != 0
     assert list(run.failed()) == [(CREATE, 'hv1')]
     assert 'the name has 16 characters' in run.failed()[(CREATE, 'hv1')]
-    assert run.raw_after == run.raw_before
+    # Validation ran first (and passed): its report is all that is new.
+    assert run.run.result(VALIDATE, 'hv1')['outcome'] == 'passed'
+    assert run.unchanged_but_reports()
 
 
 def test_a_node_of_another_cluster_stops_the_join_and_nothing_else_changes(module_lab):
@@ -110,7 +128,7 @@ def test_a_node_of_another_cluster_stops_the_join_and_nothing_else_changes(modul
     assert run.run.rc != 0
     message = run.failed()[(JOIN, 'hv1')]
     assert 'hv3 (in cluster hvc9) already belongs to another cluster; nothing was changed' in message
-    assert run.raw_after == run.raw_before
+    assert run.unchanged_but_reports()
 
 
 @pytest.mark.parametrize('changes, task, fragment', [
@@ -155,3 +173,71 @@ def test_a_disk_witness_is_added_before_the_quorum_and_kept_out_of_the_csvs(modu
     assert 'Witness' in cluster['disks'] and sorted(cluster['csvs']) == ['CSV-A', 'CSV-B']
     again = Run(lab, **witness)
     assert again.run.rc == 0 and again.raw_after == again.raw_before, again
+
+
+# --- validation (Test-Cluster) first --------------------------------------------------------------------------------
+
+def _change_node(lab, node, **os_fields):
+    with LabState.open(lab.dir) as state:
+        state.nodes[node]['os'].update(os_fields)
+
+
+def _local_reports(lab):
+    return sorted(glob.glob(os.path.join(lab.dir, 'cluster-validation-reports', 'hv1', '*.htm')))
+
+
+def test_a_rerun_skips_validation_with_one_read(built):
+    _lab, first, again = built
+    assert first.run.result(VALIDATE, 'hv1')['outcome'] in ('passed', 'passed_with_warnings')
+    skipped = again.run.result(VALIDATE, 'hv1')
+    assert skipped['skipped'] is True and skipped['changed'] is False
+    assert 'validation skipped' in skipped['msg']
+
+
+def test_a_validation_failure_stops_the_play_before_any_cluster(module_lab):
+    lab = module_lab('failover-invalid', nodes=3, preset='prepared')
+    _change_node(lab, 'hv3', version='10.0.26100', build=26100)
+    run = Run(lab)
+    assert run.run.rc != 0
+    message = run.failed()[(VALIDATE, 'hv1')]
+    assert list(run.failed()) == [(VALIDATE, 'hv1')]
+    assert 'System Configuration - Validate Operating System Version: The test failed.' in message
+    assert 'accept: [System Configuration]' in message
+    assert not [task for task in run.run.tasks() if task['name'] == CREATE]
+    assert run.show['clusters'] == {}
+    assert run.unchanged_but_reports()
+    # The report came to the controller, beside the inventory, and names every node.
+    (report,) = _local_reports(lab)
+    assert run.run.result(VALIDATE, 'hv1')['local_report_path'] == report
+    with open(report, encoding='utf-8') as handle:
+        text = handle.read()
+    for node in ('hv1', 'hv2', 'hv3'):
+        assert node in text
+    assert 'ClusterNotApproved' in text
+    # The report on the node is the one brought back.
+    remote = run.run.result(VALIDATE, 'hv1')['report_path']
+    assert lab.lab_cli('file', lab.dir, 'hv1', remote).stdout == text
+
+
+def test_an_accepted_failure_goes_on_and_builds_the_cluster(module_lab):
+    lab = module_lab('failover-accepted', nodes=2, preset='prepared')
+    armed = lab.lab_cli('fault', lab.dir, 'validation-fail', 'hv2')
+    assert armed.returncode == 0, armed.stderr
+    run = Run(lab, failover_cluster_validation_accept=['Network'], failover_cluster_static_address=[],
+              failover_cluster_file_share_witness='')
+    assert run.run.rc == 0, run
+    validated = run.run.result(VALIDATE, 'hv1')
+    assert validated['outcome'] == 'failed'
+    assert [test['test'] for test in validated['accepted_tests']] == ['Validate Network Communication']
+    assert sorted(run.show['clusters']['hvc1']['nodes']) == ['hv1', 'hv2']
+    assert run.show['faults'] == []
+
+
+def test_validation_can_be_switched_off(module_lab):
+    lab = module_lab('failover-novalidate', nodes=2, preset='prepared')
+    _change_node(lab, 'hv2', version='10.0.26100', build=26100)
+    run = Run(lab, failover_cluster_validate=False, failover_cluster_static_address=[],
+              failover_cluster_file_share_witness='')
+    assert run.run.rc == 0, run
+    assert run.run.result(VALIDATE, 'hv1').get('skipped') is True
+    assert _local_reports(lab) == []

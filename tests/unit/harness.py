@@ -9,15 +9,18 @@ of the executors below, which stand in for ``ansible.windows.win_powershell`` on
   sends exactly the recorded batches, so the product is tested on data without the simulator.
 """
 
+import contextlib
 import copy
+import datetime
 import hashlib
 import json
 import os
-from unittest.mock import MagicMock
+from unittest.mock import MagicMock, patch
 
 from ansible.playbook.task import Task
 
 from ansible_collections.hyperv.cluster.plugins.action import cluster_info as cluster_info_action
+from ansible_collections.hyperv.cluster.plugins.action import cluster_validation as cluster_validation_action
 from ansible_collections.hyperv.cluster.plugins.action import vm_role as vm_role_action
 
 UNIT_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -27,6 +30,7 @@ RUNNER_PATH = os.path.join(REPO_ROOT, 'plugins', 'plugin_utils', 'runner.ps1')
 
 PLUGINS = {
     'cluster_info': cluster_info_action.ActionModule,
+    'cluster_validation': cluster_validation_action.ActionModule,
     'vm_role': vm_role_action.ActionModule,
 }
 
@@ -37,6 +41,14 @@ def runner_bytes():
 
 
 RUNNER_SHA256 = hashlib.sha256(runner_bytes()).hexdigest()
+# The time recordings run at: cluster_validation names its report after it, so a replay sends the recorded batch.
+RECORDED_AT = datetime.datetime(2026, 1, 15, 12, 30, 0, tzinfo=datetime.timezone.utc)
+
+
+@contextlib.contextmanager
+def recorded_clock():
+    with patch.object(cluster_validation_action, 'utc_now', lambda: RECORDED_AT):
+        yield
 
 
 def make_action(plugin, args, check_mode=False, diff=False, executor=None):
@@ -178,8 +190,9 @@ def replay(name, args=None, check_mode=None, diff=False):
     """Run the recorded plugin (optionally with other args that send the same batches) on the recorded data."""
     recording = load_recording(name)
     executor = ReplayExecutor(recording)
-    result = run_action(recording['plugin'], recording['args'] if args is None else args, executor,
-                        check_mode=recording['check_mode'] if check_mode is None else check_mode, diff=diff)
+    with recorded_clock():
+        result = run_action(recording['plugin'], recording['args'] if args is None else args, executor,
+                            check_mode=recording['check_mode'] if check_mode is None else check_mode, diff=diff)
     assert not executor.exchanges, 'the plugin made fewer module calls than recorded in %s' % name
     return result, executor
 

@@ -24,7 +24,7 @@ sys.path.insert(0, UNIT_DIR)
 import collection_path  # noqa: E402  pylint: disable=wrong-import-position
 
 collection_path.install()  # under pytest conftest.py already has; run as a script, this does
-from harness import TEST_DATA, RUNNER_SHA256, SimExecutor, edit_lab, run_action  # noqa: E402
+from harness import TEST_DATA, RUNNER_SHA256, SimExecutor, edit_lab, recorded_clock, run_action  # noqa: E402
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
 
 BIG_LAB = dict(nodes=3, vms=6, clustered_vms=3, local_vms=1)
@@ -44,6 +44,22 @@ def _witness(kind, quorum_type='Majority'):
             quorum['witness'] = {'kind': kind}
     return change
 
+
+def _os_build(node, version, build):
+    def change(data):
+        data['nodes'][node]['os'].update(version=version, build=build)
+    return change
+
+
+def _disks_seen_by(node):
+    def change(data):
+        for disk in data['shared_disks']:
+            disk['nodes'] = [node]
+    return change
+
+
+PREPARED = dict(nodes=3, preset='prepared')
+NODES = ['hv1', 'hv2', 'hv3']
 
 SCENARIOS = {
     'cluster_info_all': dict(
@@ -86,6 +102,28 @@ SCENARIOS = {
     'vm_role_local_storage': dict(
         description='vm_role refuses a VM whose files are on a local disk', plugin='vm_role',
         args={'name': 'local-0001'}, lab=BIG_LAB),
+    'validation_passed': dict(
+        description='cluster_validation on 3 prepared nodes: every test passes', plugin='cluster_validation',
+        args={'nodes': NODES, 'cluster': 'hvc1'}, lab=PREPARED),
+    'validation_passed_with_warnings': dict(
+        description='cluster_validation on 2 prepared nodes whose shared disks only hv1 sees: storage warnings',
+        plugin='cluster_validation', args={'nodes': ['hv1', 'hv2']}, lab=dict(nodes=2, preset='prepared'),
+        change=_disks_seen_by('hv1')),
+    'validation_failed': dict(
+        description='cluster_validation on 3 prepared nodes, hv3 on another OS build: System Configuration fails',
+        plugin='cluster_validation', args={'nodes': NODES}, lab=PREPARED,
+        change=_os_build('hv3', '10.0.26100', 26100)),
+    'validation_failed_accepted': dict(
+        description='the same failure, its category accepted', plugin='cluster_validation',
+        args={'nodes': NODES, 'accept': ['system configuration']}, lab=PREPARED,
+        change=_os_build('hv3', '10.0.26100', 26100)),
+    'validation_storage_only': dict(
+        description='cluster_validation of the Storage tests only (flag HadUnselectedTests)',
+        plugin='cluster_validation', args={'nodes': NODES, 'include': ['Storage'], 'report_dir': 'C:\\Windows\\Temp'},
+        lab=PREPARED),
+    'validation_cluster_exists': dict(
+        description='cluster_validation with cluster hvc1 that already has every node: skipped after one read',
+        plugin='cluster_validation', args={'nodes': NODES, 'cluster': 'hvc1'}, lab=dict(nodes=3)),
 }
 
 
@@ -96,7 +134,8 @@ def record(name, directory):
         edit_lab(lab.dir, scenario['change'])
     executor = SimExecutor(lab.dir, 'hv1')
     check_mode = scenario.get('check_mode', False)
-    run_action(scenario['plugin'], scenario['args'], executor, check_mode=check_mode)
+    with recorded_clock():
+        run_action(scenario['plugin'], scenario['args'], executor, check_mode=check_mode)
     exchanges = []
     for call, response in zip(executor.calls, executor.responses):
         module_args = {key: value for key, value in call.module_args.items() if key != 'script'}

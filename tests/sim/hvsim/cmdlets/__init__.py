@@ -27,5 +27,5 @@ def cmdlet(name):
 def load_all():
     # Imported for their registrations.
     from hvsim.cmdlets import (  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
-        clusterdisks, failoverclusters, hyperv, membership, mpio, netadapter, quorum, vmhost, vswitch)
+        clusterdisks, failoverclusters, hyperv, membership, mpio, netadapter, quorum, validation, vmhost, vswitch)
     return IMPLEMENTATIONS
