@@ -68,7 +68,12 @@ integration: venv collection-link
 
 molecule: venv collection-link
 	@if [ -z "$(MOLECULE_SCENARIOS)" ]; then echo "molecule: no scenarios in extensions/molecule/, nothing to run"; exit 0; fi; \
-	ANSIBLE_HOME=$(ANSIBLE_HOME_DIR) molecule test --all
+	if [ -z "$${HYPERV_WINDOWS_INVENTORY:-}" ]; then \
+		echo "molecule: scenario 'windows' skipped (a real lab: set HYPERV_WINDOWS_INVENTORY, see docs/real-lab.md)"; fi; \
+	for scenario in $(notdir $(patsubst %/molecule.yml,%,$(MOLECULE_SCENARIOS))); do \
+		if [ "$$scenario" = windows ] && [ -z "$${HYPERV_WINDOWS_INVENTORY:-}" ]; then continue; fi; \
+		ANSIBLE_HOME=$(ANSIBLE_HOME_DIR) molecule test -s "$$scenario" || exit 1; \
+	done
 
 # Without ANSIBLE_COLLECTIONS_PATH: the `args` rule must check tasks against the real ansible.windows & co,
 # never against the simulated twins in tests/sim/collections.

@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from hvsim import domainjoin, faults, features, openstack, presets, profiles, software, updates
+from hvsim import domainjoin, faults, features, openstack, presets, profiles, registry, software, updates
 from hvsim.migration import FAULT_KINDS
 from hvsim.cmdlets.failoverclusters import csv_used_bytes, group_state
 from hvsim.cmdlets.validation import VALIDATION_FAIL, arm_validation_fail
@@ -133,6 +133,11 @@ def snapshot(state):
                                    'status': nic.get('status', 'Up'), 'bindings': bindings_of(nic)}
                      for nic in node.get('nics') or []},
             'mpio': mpio_settings(node),
+            'vswitches': {switch['name']: {key: switch.get(key) for key in (
+                'type', 'adapters', 'allow_management_os', 'embedded_teaming', 'bandwidth_mode')}
+                for switch in node.get('vswitches') or []},
+            'vmhost': dict(node.get('vmhost') or {}),
+            'defender_exclusions': registry.defender_exclusions(node),
         }
         nodes[name]['packages'], nodes[name]['services'] = software.node_view(node)
     clusters = {}
@@ -278,13 +283,13 @@ def cmd_fault(args):
             domainjoin.arm_unreachable(state, args.node)
             print('armed domain-unreachable on %s: it cannot reach the domain controllers until lab fault clear'
                   % args.node)
+        elif args.fault == updates.UPDATE_FAIL:
+            updates.arm_update_fail(state, args.node)
+            print('armed update-fail on %s: the next win_updates that installs updates on it fails' % args.node)
         elif args.fault == VALIDATION_FAIL:
             arm_validation_fail(state, args.node)
             print('armed validation-fail on %s: the next Test-Cluster that runs the Network tests on it fails '
                   'Validate Network Communication' % args.node)
-        elif args.fault == updates.UPDATE_FAIL:
-            updates.arm_update_fail(state, args.node)
-            print('armed update-fail on %s: the next win_updates that installs updates on it fails' % args.node)
         else:
             fault = faults.arm(state, args.fault, args.node)
             print('armed %s on %s: %s' % (fault['kind'], fault['node'], FAULT_EFFECTS[fault['kind']] % fault['node']))

@@ -76,6 +76,18 @@ def get_value(node, path, name):
     return registry[key][found] if found is not None else None
 
 
+def defender_exclusions(node):
+    """{list: [items]} of the Defender policy exclusions in force: a list counts when its Exclusions_<list> switch is
+    1, as Group Policy applies them."""
+    lists = {}
+    for kind in ('Paths', 'Processes', 'Extensions'):
+        switch = get_value(node, DEFENDER_EXCLUSIONS, 'Exclusions_' + kind)
+        key = _key(node.get('registry') or {}, DEFENDER_EXCLUSIONS + '\\' + kind)
+        if switch and str(switch.get('data')) == '1' and key is not None:
+            lists[kind] = sorted(node['registry'][key])
+    return lists
+
+
 def set_value(node, path, name, kind, data):
     """Write a value directly (what other parts of the simulator, e.g. a domain join, change)."""
     registry = node.setdefault('registry', {})

@@ -23,6 +23,8 @@ SNAPSHOT_SCRIPT = REPO / 'scripts' / 'snapshot-module-specs'
 TWINNED_COLLECTIONS = ('ansible.windows', 'microsoft.ad', 'community.windows', 'openstack.cloud')
 FQCN_RE = re.compile(r'^(%s)\.([a-z_][a-z0-9_]*)$' % '|'.join(re.escape(name) for name in TWINNED_COLLECTIONS))
 YAML_DIRS = ('roles', 'playbooks', 'extensions/molecule')
+# Runs only against a real Windows lab with the real collections (its molecule.yml), never on the simulator.
+REAL_LAB_ONLY = ('extensions/molecule/windows',)
 PYTHON_DIRS = ('plugins',)
 
 
@@ -84,6 +86,8 @@ def collect_uses(root=REPO):
     uses = {}
     for directory in YAML_DIRS:
         for path in sorted((root / directory).rglob('*')):
+            if any(path.is_relative_to(root / real) for real in REAL_LAB_ONLY):
+                continue
             if path.suffix in ('.yml', '.yaml') and path.is_file() and '.ansible' not in path.parts:
                 for fqcn in yaml_uses(path):
                     uses.setdefault(fqcn, []).append(str(path.relative_to(root)))
