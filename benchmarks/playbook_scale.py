@@ -103,13 +103,22 @@ def in_repo(path):
     return path if os.path.isabs(path) else os.path.join(REPO_ROOT, path)
 
 
+def skipped_by_ansible(result):
+    """True when Ansible skipped the task (or item) itself: a false ``when``, an empty loop, check mode unsupported.
+
+    A module may also answer skipped after its read (cluster_validation on a complete cluster): that is a run.
+    """
+    reasons = ('skip_reason', 'skipped_reason', 'false_condition')
+    return bool(result.get('skipped')) and any(key in result for key in reasons)
+
+
 def module_runs(result):
     """How many times a task ran its module on one host: once, once per loop item that ran, or not at all."""
-    if result.get('skipped'):
+    if skipped_by_ansible(result):
         return 0
     items = result.get('results')
     if isinstance(items, list) and items and all(isinstance(item, dict) and 'ansible_loop_var' in item for item in items):
-        return sum(1 for item in items if not item.get('skipped'))
+        return sum(1 for item in items if not skipped_by_ansible(item))
     return 1
 
 
