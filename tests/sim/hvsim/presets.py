@@ -213,8 +213,8 @@ def build(nodes=3, clusters=1, preset='clustered', vms=0, clustered_vms=0, local
     }
     if preset in ('prepared', 'clustered'):
         data['domain']['computers'] = [name.upper() for name in node_names]
-    # A clustered lab's disks are already its CSVs; prepared nodes see the SAN's disks, not clustered yet.
-    data['shared_disks'] = shared_disk_records(node_names) if preset == 'prepared' else []
+    # A clustered lab's disks are already its CSVs; bare and prepared nodes see the SAN's disks, not clustered yet.
+    data['shared_disks'] = shared_disk_records(node_names) if preset in ('bare', 'prepared') else []
     if preset == 'clustered':
         per_cluster = {name: sum(1 for index in range(vms) if node_names[index % nodes] in members)
                        for name, members in plan.items()}

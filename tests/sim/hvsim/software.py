@@ -157,13 +157,13 @@ def seed(data, preset):
     domain = data['domain']
     domain.setdefault('users', {})
     domain.setdefault('groups', ['Domain Admins', 'Domain Users', 'Domain Computers'])
-    if preset != 'bare':
-        domain['users']['administrator'] = {'name': 'Administrator', 'enabled': True,
-                                            'password_sha256': sha256('Simulated-Admin-Pa55'),
-                                            'description': 'Built-in account for administering the domain'}
-        domain['users'][SERVICE_ACCOUNT] = {'name': SERVICE_ACCOUNT, 'enabled': True,
-                                            'password_sha256': sha256(SERVICE_ACCOUNT_PASSWORD),
-                                            'description': 'nova-compute and neutron-hyperv-agent on the Hyper-V nodes'}
+    # The domain is there whatever state the nodes are in: a bare lab's nodes join it.
+    domain['users']['administrator'] = {'name': 'Administrator', 'enabled': True,
+                                        'password_sha256': sha256('Simulated-Admin-Pa55'),
+                                        'description': 'Built-in account for administering the domain'}
+    domain['users'][SERVICE_ACCOUNT] = {'name': SERVICE_ACCOUNT, 'enabled': True,
+                                        'password_sha256': sha256(SERVICE_ACCOUNT_PASSWORD),
+                                        'description': 'nova-compute and neutron-hyperv-agent on the Hyper-V nodes'}
     domain['users'][JOIN_ACCOUNT] = {'name': JOIN_ACCOUNT, 'enabled': True,
                                      'password_sha256': sha256(JOIN_ACCOUNT_PASSWORD),
                                      'description': 'Joins the Hyper-V nodes to the domain'}
