@@ -116,5 +116,5 @@ ee: venv
 	ansible-builder create --file execution-environment.yml --context build/ee/context --output-filename Containerfile
 
 clean:
-	rm -rf build lab lab-day2 lab-cluster tests/output .pytest_cache .hypothesis .ansible
+	rm -rf build lab lab-day2 lab-cluster lab-site tests/output .pytest_cache .hypothesis .ansible
 	find . -path ./.venv -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

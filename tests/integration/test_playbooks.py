@@ -168,17 +168,22 @@ def test_cluster_status_uses_a_reachable_node_when_the_first_node_is_down(make_l
 
 # --- make lab: scripts/lab-demo as a user runs it ----------------------------------------------------------------------
 
-def test_make_lab_demo_builds_a_cluster_moves_vms_and_ends_with_nova_compute(tmp_path):
+def test_make_lab_demo_runs_the_site_from_bare_nodes_moves_vms_and_ends_with_nova_compute(tmp_path):
     env = dict(os.environ, LAB_DIR=str(tmp_path / 'lab'), LAB_DAY2_DIR=str(tmp_path / 'lab-day2'),
-               LAB_CLUSTER_DIR=str(tmp_path / 'lab-cluster'),
+               LAB_SITE_DIR=str(tmp_path / 'lab-site'),
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
     env.pop('ANSIBLE_COLLECTIONS_PATH', None)
     demo = subprocess.run([os.path.join(REPO_ROOT, 'scripts', 'lab-demo')], capture_output=True, text=True,
                           check=False, env=env, cwd=str(tmp_path))
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-2000:]
-    built = demo.stdout[:demo.stdout.index('== creating a simulated lab in')]
-    assert 'cluster hvc1: nodes hv1=Up, hv2=Up, hv3=Up; quorum Majority + file_share witness' in built
-    assert 'csv CSV-A          C:\\ClusterStorage\\Volume1' in built
+    site = demo.stdout[:demo.stdout.index('== creating a simulated lab in')]
+    assert 'scripts/lab create --preset bare' in site
+    assert 'cluster hvc1: nodes hv1=Up, hv2=Up, hv3=Up; quorum Majority + file_share witness' in site
+    assert 'csv CSV-A          C:\\ClusterStorage\\Volume1' in site
+    assert 'hv1      nova-compute           running  as CORP\\svc-nova' in site
+    rerun = site[site.index('== running it again: nothing should change'):site.index('== the site (scripts/lab show')]
+    assert rerun.count('changed=0') == 3 and 'failed=0' in rerun, rerun
+    assert '.htm' in site[site.index("the cluster's validation report"):]
     for line in ('"msg": "instance-00000001: cluster_live from hv1 to hv2 in ',
                  '"msg": "instance-00000003: shared_nothing from hv3 to hv5 in ',
                  'Running on hv5, clustered in hvc2"',
@@ -191,5 +196,5 @@ def test_make_lab_demo_builds_a_cluster_moves_vms_and_ends_with_nova_compute(tmp
     assert 'compute_driver = compute_hyperv.cluster.driver.HyperVClusterDriver' in tail
     assert 'openstack: compute services up on hv1, hv2, hv3' in tail
     assert 'aggregate hvc1 (zone hyperv): hv1, hv2, hv3' in tail
-    for secret in ('Simulated-Nova-Pa55', 'Simulated-Placement-Pa55', 'Simulated-Rabbit-Pa55'):
+    for secret in ('Simulated-Nova-Pa55', 'Simulated-Placement-Pa55', 'Simulated-Rabbit-Pa55', 'Simulated-Join-Pa55'):
         assert secret not in demo.stdout, secret
