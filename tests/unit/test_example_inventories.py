@@ -12,7 +12,8 @@ import yaml
 from collection_path import REPO_ROOT
 
 INVENTORIES = sorted(glob.glob(os.path.join(REPO_ROOT, 'docs', 'inventories', '*.yml')))
-ROLE_PREFIXES = {'failover_cluster_': 'failover_cluster', 'csv_': 'csv', 'openstack_compute_': 'openstack_compute'}
+ROLE_PREFIXES = {'cluster_prereqs_': 'cluster_prereqs', 'failover_cluster_': 'failover_cluster', 'csv_': 'csv',
+                 'openstack_compute_': 'openstack_compute'}
 
 
 def documented(role):
