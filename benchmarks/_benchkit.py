@@ -10,17 +10,21 @@ TIMING_SHIM = os.path.join(BENCHMARKS, '_module_timing.py')
 MODULE_TIMES_LOG = 'module-times.log'
 
 
+def duration_seconds(task):
+    """A task's duration from the start and end times the ansible.posix.json callback gives it, or None."""
+    duration = task['task'].get('duration') or {}
+    if 'start' not in duration or 'end' not in duration:
+        return None
+    start, end = (datetime.datetime.fromisoformat(duration[key].replace('Z', '+00:00')) for key in ('start', 'end'))
+    return (end - start).total_seconds()
+
+
 def task_seconds(run, name):
-    """The task's own duration (from the ansible.posix.json callback's start and end times), or None."""
+    """The duration of the first task called ``name``, or None."""
     for play in run.results.get('plays', []):
         for task in play.get('tasks', []):
             if task['task']['name'] == name:
-                duration = task['task'].get('duration') or {}
-                if 'start' not in duration or 'end' not in duration:
-                    return None
-                start, end = (datetime.datetime.fromisoformat(duration[key].replace('Z', '+00:00'))
-                              for key in ('start', 'end'))
-                return (end - start).total_seconds()
+                return duration_seconds(task)
     return None
 
 

@@ -27,7 +27,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
-from _benchkit import module_times, time_modules  # noqa: E402  pylint: disable=wrong-import-position
+from _benchkit import duration_seconds, module_times, time_modules  # noqa: E402  pylint: disable=wrong-import-position
 
 # A scenario is what a playbook needs to run on a lab made for it. To benchmark another playbook by name, add one here
 # (and a row to the scenario table of benchmarks/README.md). ``vms_per_node`` needs the clustered preset.
@@ -137,7 +137,7 @@ class Measure:
         self.executions = lab.executions()[before:]
         # Seconds inside the simulated runner, summed over the module processes (which run in parallel forks).
         self.runner_seconds = sum(entry['runner_s'] for entry in module_times(lab)[timed_before:])
-        self.per_task = collections.OrderedDict()   # task name -> {'runs', 'changed', 'action'}
+        self.per_task = collections.OrderedDict()   # task name -> {'runs', 'changed', 'action', 'seconds'}
         self.windows_runs = 0
         self.changed_tasks = []
         self.failures = []
@@ -151,7 +151,8 @@ class Measure:
                     if result.get('changed'):
                         self.changed_tasks.append('%s on %s' % (name, host))
                     if action.startswith(COLLECTION_PREFIX):
-                        entry = self.per_task.setdefault(name, {'runs': 0, 'changed': 0, 'action': action})
+                        entry = self.per_task.setdefault(name, {'runs': 0, 'changed': 0, 'action': action,
+                                                                'seconds': duration_seconds(task) or 0.0})
                         entry['runs'] += module_runs(result)
                         entry['changed'] += 1 if result.get('changed') else 0
                     elif action.startswith(WINDOWS_PREFIXES):
@@ -216,7 +217,8 @@ def row(nodes, label, measure):
 def print_tasks(label, measure):
     print('  %s, module tasks:' % label)
     for name, entry in measure.per_task.items():
-        print('    %4d runs %4d changed  %s  [%s]' % (entry['runs'], entry['changed'], name, entry['action']))
+        print('    %4d runs %4d changed %7.2f s  %s  [%s]' % (
+            entry['runs'], entry['changed'], entry['seconds'], name, entry['action']))
 
 
 def flatness(results):
