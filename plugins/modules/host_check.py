@@ -18,7 +18,7 @@ description:
   - Every unmet requirement is reported in one failure, each with its fix.
   - Once the hypervisor runs (Hyper-V installed), Windows reports the processors' virtualization properties as
     false; the node's C(HypervisorPresent) then stands for them, as C(Get-ComputerInfo) does.
-  - Read-only, one remote execution.
+  - Read-only, one remote execution. The C(hyperv.cluster.cluster_prereqs) role runs it first, on every node.
 options:
   min_memory_gb:
     description: Memory the node needs, in GB (firmware and OS reserves are allowed for); 0 skips the check.
@@ -46,13 +46,14 @@ attributes:
     description: Read-only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Changes nothing, so there is no diff.
   platform:
     support: full
     platforms: windows
     description: Target nodes run Windows Server 2016 or later.
 seealso:
   - module: hyperv.cluster.host_info
-  - role: hyperv.cluster.cluster_prereqs
+  - module: hyperv.cluster.net_adapter
 author:
   - hyperv.cluster contributors (@hyperv-cluster)
 '''

@@ -81,7 +81,7 @@ def _nodes(ctx, names):
         members = [node['name']] if node is not None else [str(name)]
         cluster = ctx.state.cluster_of(node['name']) if node is not None else None
         if cluster is not None:
-            members = [member for member in cluster['nodes']]
+            members = list(cluster['nodes'])
         for member in members:
             if member.lower() not in [item.lower() for item in found]:
                 found.append(member)
