@@ -70,6 +70,14 @@ def lab_and_node(environ=None):
     return lab_dir, node
 
 
+def diff_when_asked(module, result):
+    """The result with its ``diff`` kept only under --diff, as a real module returns it."""
+    diff = result.pop('diff', None)
+    if module._diff and diff is not None:  # pylint: disable=protected-access
+        result['diff'] = diff
+    return result
+
+
 def run_twin(fqcn, handler, extra=None, module_class=None):
     """Validate the task's arguments like the real module, run ``handler(module, lab_dir, node)``, exit with its result.
 

@@ -42,7 +42,7 @@ data_type_changed:
 from ansible.module_utils.basic import AnsibleModule
 
 from hvsim import registry, software
-from hvsim.twin import run_twin
+from hvsim.twin import diff_when_asked, run_twin
 
 FQCN = 'ansible.windows.win_regedit'
 
@@ -56,10 +56,7 @@ def handle(module, lab_dir, node):
                     'data_type_changed': False}
         for warning in warnings:
             module.warn(warning)
-        diff = result.pop('diff')
-        if module._diff:  # pylint: disable=protected-access
-            result['diff'] = diff
-        return result
+        return diff_when_asked(module, result)
 
     return software.twin_call(lab_dir, node, apply)
 

@@ -41,7 +41,7 @@ reboot_required:
 from ansible.module_utils.basic import AnsibleModule
 
 from hvsim import domainjoin, software
-from hvsim.twin import run_twin
+from hvsim.twin import diff_when_asked, run_twin
 
 FQCN = 'microsoft.ad.membership'
 # membership.ps1's $spec rules, which its documentation does not carry.
@@ -60,10 +60,7 @@ def handle(module, lab_dir, node):
             result = domainjoin.membership(state, node_name, module.params, module.check_mode)
         except domainjoin.MembershipError as error:
             return {'changed': False, 'failed': True, 'reboot_required': False, 'msg': str(error)}
-        diff = result.pop('diff')
-        if module._diff:  # pylint: disable=protected-access
-            result['diff'] = diff
-        return result
+        return diff_when_asked(module, result)
 
     return software.twin_call(lab_dir, node, apply)
 
