@@ -11,26 +11,34 @@ short_description: Set the quorum witness of a failover cluster
 version_added: 0.1.0
 description:
   - Makes the cluster the target node belongs to use node majority with the witness asked for - none, a file share
-    witness, an Azure cloud witness or a disk witness (C(Set-ClusterQuorum)).
+    witness, an Azure cloud witness or a disk witness - or the legacy disk-only quorum (C(Set-ClusterQuorum)).
   - The current configuration is read the way Windows Server 2016 and later report it - C(QuorumType) C(Majority)
-    for every witness kind, the kind told by the witness resource's type - and compared with what is asked; the
-    file share witness by its C(SharePath) (case-insensitive), the cloud witness by its storage account (and
-    endpoint when given). The access key cannot be read back, so it is not compared; O(update_access_key=true)
-    sets it again.
+    for every witness kind, the kind told by the witness resource's type, and C(DiskOnly) with the disk as
+    C(QuorumResource) for the disk-only quorum - and compared with what is asked; the file share witness by its
+    C(SharePath) (case-insensitive), the cloud witness by its storage account (and endpoint when given), a disk by
+    its resource name and by C(QuorumType), so the same disk as witness and as disk only are different settings.
+    The access key cannot be read back, so it is not compared; O(update_access_key=true) sets it again.
   - A cloud witness cannot be created while another exists, so changing the account (or the key) removes the old
     witness and creates the new one in the same remote execution.
-  - With O(witness=auto) (the default) the witness is the one whose settings are given, or none; a cluster with an
-    even number of nodes and no witness gets a warning, since losing half of the nodes would stop it.
+  - With O(witness=auto) (the default) the witness is the one whose settings are given, whatever the node count (a
+    witness is always recommended; O(disk_resource) gives a disk witness, never disk only). With no witness setting
+    given, the quorum is left as it is - an existing witness is kept - and a cluster with an even number of nodes
+    and no witness gets a warning saying which settings to give, since losing half of the nodes would stop it.
+    O(witness=none) removes the witness (the same warning on an even node count).
+  - O(witness=disk_only) is the legacy quorum where the disk alone has the vote - the nodes have none. The cluster
+    runs while one node reaches the disk, but the disk is a single point of failure for the whole cluster, and
+    Microsoft does not recommend it; every run that leaves it in place warns so. Prefer O(witness=disk).
   - One remote execution when nothing changes, two otherwise.
 options:
   witness:
     description:
       - V(none) - node majority without a witness. V(file_share) - O(file_share_path). V(cloud) -
-        O(cloud_account_name) and O(cloud_access_key). V(disk) - O(disk_resource). V(auto) - the one whose options
-        are given, else none.
+        O(cloud_account_name) and O(cloud_access_key). V(disk) - a disk witness, O(disk_resource). V(disk_only) -
+        the legacy disk-only quorum on O(disk_resource) (not recommended, see above). V(auto) - the witness whose
+        options are given, else the quorum as it is.
     type: str
     default: auto
-    choices: [auto, none, file_share, cloud, disk]
+    choices: [auto, none, file_share, cloud, disk, disk_only]
   file_share_path:
     description:
       - UNC path of the folder of the file share witness, on a server outside the cluster. The cluster name object
@@ -50,8 +58,8 @@ options:
     type: str
   disk_resource:
     description:
-      - Name of the clustered disk for a disk witness, in Available Storage (M(hyperv.cluster.cluster_disk) with
-        C(csv=false)); a small disk (1 GB) is enough.
+      - Name of the clustered disk for a disk witness or the disk-only quorum, in Available Storage
+        (M(hyperv.cluster.cluster_disk) with C(csv=false)); a small disk (1 GB) is enough.
     type: str
   update_access_key:
     description:
@@ -73,7 +81,6 @@ notes:
   - >-
     Run the task on one node of the cluster with C(become=true), C(become_method=runas) and a domain account with
     rights on the cluster.
-  - The legacy disk-only mode is not managed by this module.
 seealso:
   - module: hyperv.cluster.cluster
   - module: hyperv.cluster.cluster_info
@@ -96,6 +103,11 @@ EXAMPLES = r'''
   hyperv.cluster.cluster_quorum:
     disk_resource: Witness
 
+- name: Legacy disk-only quorum (warns - the disk is a single point of failure)
+  hyperv.cluster.cluster_quorum:
+    witness: disk_only
+    disk_resource: Quorum
+
 - name: Node majority, no witness
   hyperv.cluster.cluster_quorum:
     witness: none
@@ -114,7 +126,7 @@ quorum:
       type: str
       sample: node_and_file_share_majority
     witness_type:
-      description: V(none), V(file_share), V(cloud) or V(disk).
+      description: V(none), V(file_share), V(cloud) or V(disk) (also for the disk-only quorum).
       type: str
     witness_resource:
       description: Name of the witness resource; null without a witness.

@@ -5,7 +5,10 @@ from hvsim.migration import FAULT_KINDS, Capacity, member_key, place
 
 
 def has_quorum(cluster):
-    """Votes of Up and Paused nodes (plus the witness) against a majority of all votes."""
+    """Votes of Up and Paused nodes (plus the witness) against a majority of all votes. In the disk-only quorum the
+    disk alone votes: the cluster runs while any node is there to own it."""
+    if cluster['quorum'].get('type') == 'DiskOnly':
+        return any(member['state'] != 'Down' for member in cluster['nodes'].values())
     votes = len(cluster['nodes']) + (1 if cluster['quorum'].get('witness') else 0)
     alive = sum(1 for member in cluster['nodes'].values() if member['state'] != 'Down')
     alive += 1 if cluster['quorum'].get('witness') else 0

@@ -2,6 +2,8 @@
 
 import pytest
 
+from hvsim import faults
+
 QUORUM = ['QuorumType', 'QuorumResource.Name', 'QuorumResource.ResourceType.DisplayName']
 SHARE = '\\\\fs01.corp.example.com\\witness\\hvc1'
 
@@ -76,3 +78,39 @@ def test_core_resources_and_their_parameters(hvc, sim):
         sim.call('r', 'Get-ClusterResource', {'Name': ['Cluster Name']}, ['Name']),
         sim.call('p', 'Get-ClusterParameter', {'InputObject': {'__ref__': 'r'}, 'Name': ['Name']}, ['Value'])])
     assert sim.steps(run)['p']['output'] == [{'Value': 'HVC1'}]
+
+
+def _add_clustered_disk(lab, sim, name):
+    """A disk in Available Storage, as cluster_disk with csv: false leaves it (the clustered preset has none)."""
+    with sim.edit(lab) as state:
+        state.clusters['hvc1'].setdefault('disks', {})[name] = {
+            'name': name, 'number': 1, 'disk_id': 'disk-%s' % name.lower(), 'size_bytes': 1024 ** 3,
+            'partition_style': 'GPT', 'state': 'Online'}
+
+
+def test_disk_only_reports_diskonly_with_its_disk_and_is_undone_by_any_other_witness(hvc, sim):
+    _add_clustered_disk(hvc, sim, 'Quorum')
+    step = set_quorum(hvc, sim, {'DiskOnly': 'quorum'})
+    assert step['output'] == [{'QuorumType': 'DiskOnly', 'QuorumResource.Name': 'Quorum',
+                               'QuorumResource.ResourceType.DisplayName': 'Physical Disk'}]
+    assert hvc.show()['clusters']['hvc1']['quorum']['type'] == 'DiskOnly'
+    # In the core group, like a disk witness: it cannot become a CSV.
+    csv = sim.one(hvc, 'hv1', 'Add-ClusterSharedVolume', {'Name': 'Quorum'}, ['Name'], mode='write')
+    assert 'is the quorum witness' in messages(csv)[0]
+    assert set_quorum(hvc, sim, {'DiskWitness': 'Quorum'})['output'][0]['QuorumType'] == 'Majority'
+    set_quorum(hvc, sim, {'DiskOnly': 'Quorum'})
+    assert set_quorum(hvc, sim, {'FileShareWitness': SHARE})['output'][0] == {
+        'QuorumType': 'Majority', 'QuorumResource.Name': 'File Share Witness',
+        'QuorumResource.ResourceType.DisplayName': 'File Share Quorum Witness'}
+
+
+@pytest.mark.parametrize('quorum_type, lost', [('DiskOnly', False), ('Majority', True)])
+def test_a_disk_only_cluster_keeps_quorum_while_one_node_is_left(hvc, sim, quorum_type, lost):
+    _add_clustered_disk(hvc, sim, 'Quorum')
+    set_quorum(hvc, sim, {'DiskOnly' if quorum_type == 'DiskOnly' else 'DiskWitness': 'Quorum'})
+    # Two of three nodes lost: majority is gone, the disk-only cluster runs on; the last one lost stops both.
+    for down, lost_then in ((['hv2', 'hv3'], lost), (['hv1'], True)):
+        with sim.edit(hvc) as state:
+            for node in down:
+                faults.node_down(state, node)
+        assert hvc.show()['clusters']['hvc1']['quorum']['lost'] is lost_then
