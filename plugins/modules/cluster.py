@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster
 short_description: Create a failover cluster, add nodes to it and evict nodes from it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes sure the failover cluster O(name) exists with every node of O(nodes) a member, and that the nodes of
     O(evict) are not members.

@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster_capacity
 short_description: Tell whether a failover cluster keeps its highly available VMs running after losing nodes
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads, in one remote execution, the cluster the target node belongs to - its nodes, quorum and roles, every
     node's memory (C(Get-VMHost)) and every VM's assigned memory (C(Get-VM)) - and checks every combination of

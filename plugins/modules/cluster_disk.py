@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster_disk
 short_description: Add a shared disk to a failover cluster, name it, and make it a Cluster Shared Volume
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes sure the cluster the target node belongs to has a disk resource named O(name) and, with O(csv=true) (the
     default), that it is a Cluster Shared Volume, mounted on every node under C(C:\ClusterStorage).

@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster_info
 short_description: Report a Hyper-V failover cluster with its nodes, quorum, CSVs, networks and VM roles
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the failover cluster that the target node belongs to, in one remote execution, however many VMs the
     cluster holds.

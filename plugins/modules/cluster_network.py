@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster_network
 short_description: Name a failover cluster network, set its role and metric
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Finds the network of the cluster the target node belongs to by its subnet (O(address)) and sets its name, its
     role and its metric, by setting the C(Name), C(Role) and C(Metric) properties of the C(Get-ClusterNetwork)

@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster_node
 short_description: Pause and drain a failover cluster node for maintenance, or resume it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - With O(state=paused), pauses a node of the failover cluster the target host belongs to and, by default, drains
     it. C(Suspend-ClusterNode -Drain -Wait) moves every role the node owns to the other nodes (running VMs by live

@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster_quorum
 short_description: Set the quorum witness of a failover cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes the cluster the target node belongs to use node majority with the witness asked for - none, a file share
     witness, an Azure cloud witness or a disk witness - or the legacy disk-only quorum (C(Set-ClusterQuorum)).

@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: cluster_validation
 short_description: Validate nodes for a failover cluster with Test-Cluster and bring its report back
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Runs C(Test-Cluster) on O(nodes) from the node the task runs on, with the test categories or tests of
     O(include) only, or all but those of O(ignore). If a node already belongs to a cluster, Windows tests every

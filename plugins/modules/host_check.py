@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: host_check
 short_description: Check that a node can be a Hyper-V failover cluster node
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the node's processors, operating system, memory, system volume and physical network adapters and checks
     them against what Hyper-V and Failover Clustering need - a 64-bit OS of an edition with both (Standard,

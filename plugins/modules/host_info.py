@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: host_info
 short_description: Report a Hyper-V host's settings, virtual switches and virtual machines
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads, in one remote execution, the Hyper-V settings of the target node (C(Get-VMHost)), its virtual
     switches (C(Get-VMSwitch)) and the virtual machines registered on it (C(Get-VM)), clustered or not.

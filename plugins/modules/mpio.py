@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: mpio
 short_description: Set which bus types MPIO claims automatically and its default load-balance policy
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the Microsoft DSM (MSDSM) of Multipath I/O on the target node - whether it automatically claims the
     disks of a bus type (C(Enable-MSDSMAutomaticClaim), C(Disable-MSDSMAutomaticClaim)) and the global default

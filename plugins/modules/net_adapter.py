@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: net_adapter
 short_description: Name a physical network adapter after its role and set its protocol bindings
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Finds one physical network adapter of the target node by its MAC address (O(mac)), its interface description
     (O(interface_description)) or its current name (O(current_name)), renames it O(name) (C(Rename-NetAdapter))

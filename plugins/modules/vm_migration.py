@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: vm_migration
 short_description: Move one Hyper-V virtual machine to another node, choosing how
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Moves an existing virtual machine to the node O(destination) and picks the migration path itself. The result
     says which path it took (RV(migration.path)), from where to where, and how long it took.

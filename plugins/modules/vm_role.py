@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: vm_role
 short_description: Cluster or uncluster one Hyper-V virtual machine
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - With O(state=present), makes an existing virtual machine a highly available role of the failover cluster the
     target node belongs to (C(Add-ClusterVirtualMachineRole)), and sets its start priority and preferred owners.

@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: vmhost
 short_description: Set a Hyper-V host's live migration settings, NUMA spanning and default paths
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the Hyper-V settings of the target node that are given, and leaves the others as they are - live
     migration on or off (C(Enable-VMMigration), C(Disable-VMMigration)), its authentication and performance option,

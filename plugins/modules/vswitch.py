@@ -8,7 +8,7 @@ DOCUMENTATION = r'''
 ---
 module: vswitch
 short_description: An external Hyper-V virtual switch on named adapters, the same on every node
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes sure the target node has an external virtual switch O(name) on the physical adapters O(adapters), with
     or without a management vNIC (O(allow_management_os)), with embedded teaming (SET) when it has several adapters,
