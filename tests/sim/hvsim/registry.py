@@ -214,8 +214,9 @@ def _present(registry, path, name, kind, data, check_mode, result):
     key = _key(registry, path)
     if key is None:                      # a parent of stored keys: it exists, now with values of its own
         key = path.rstrip('\\')
-        registry[key] = {}
-    values = registry[key]
+        values = {} if check_mode else registry.setdefault(key, {})
+    else:
+        values = registry[key]
     found = _find(values, value_name)
     new = _value(kind, data)
     if found is not None:

@@ -248,6 +248,16 @@ def test_regedit_types_new_keys_check_mode_and_absent():
     assert regedit(node, path=key, name='C:\\ClusterStorage', state='absent')['changed'] is False
 
 
+def test_regedit_check_mode_on_a_key_that_exists_only_as_a_parent_changes_nothing():
+    node = bare_node()            # Exclusions exists as the parent of the seeded Paths, Processes, Extensions keys
+    before = copy.deepcopy(node)
+    preview = regedit(node, check_mode=True, path=registry.DEFENDER_EXCLUSIONS, name='Exclusions_Paths', data=1,
+                      type='dword')
+    assert preview['changed'] is True and preview['diff']['after'][registry.DEFENDER_EXCLUSIONS] == {
+        'Exclusions_Paths': {'type': 'DWord', 'value': '0x00000001'}}
+    assert node == before
+
+
 @pytest.mark.parametrize('params, message', [
     ({'path': 'HKEY_LOCAL_MACHINE\\SOFTWARE', 'name': 'x', 'data': 'y'},
      'path: HKEY_LOCAL_MACHINE\\SOFTWARE is not a valid powershell path, see module documentation for examples.'),
