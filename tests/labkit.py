@@ -48,6 +48,16 @@ class PlaybookRun:
             raise KeyError('no task %r ran on %s; output:\n%s\n%s' % (name, host, self.stdout[-3000:], self.stderr))
         return matches[-1]
 
+    def failures(self):
+        """{(task name, host): message} of the failed tasks; a loop's message is that of its first failed item."""
+        failures = {}
+        for task in self.tasks():
+            for host, result in task['hosts'].items():
+                if result.get('failed'):
+                    items = [item for item in result.get('results') or [] if item.get('failed')]
+                    failures[(task['name'], host)] = items[0].get('msg', '') if items else result.get('msg', '')
+        return failures
+
     @property
     def stats(self):
         return self.results.get('stats', {})

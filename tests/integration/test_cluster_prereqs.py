@@ -38,7 +38,21 @@ VMHOST = ROLE + 'Set live migration, NUMA spanning and the default paths'
 
 # What the role makes of a bare node with LAB_VARS.
 NIC_NAMES = ['Cluster', 'Live-Migration', 'Management', 'Vm']
-ROLE_FEATURES = {'Failover-Clustering', 'Hyper-V', 'Hyper-V-PowerShell', 'Multipath-IO', 'RSAT-Clustering-PowerShell'}
+# Hyper-V, Failover-Clustering and Multipath-IO with their management tools (and the tools' parents).
+ROLE_FEATURES = ['Failover-Clustering', 'Hyper-V', 'Hyper-V-PowerShell', 'Hyper-V-Tools', 'Multipath-IO', 'RSAT',
+                 'RSAT-Clustering', 'RSAT-Clustering-Mgmt', 'RSAT-Clustering-PowerShell', 'RSAT-Feature-Tools',
+                 'RSAT-Hyper-V-Tools', 'RSAT-Role-Tools']
+# Get-VMHost after the role's defaults: live migration on with Kerberos (a fresh host: off, CredSSP), no
+# migration networks given (so any network), the default folders kept.
+VMHOST_SETTINGS = {'VirtualMachineMigrationEnabled': True, 'VirtualMachineMigrationAuthenticationType': 'Kerberos',
+                   'VirtualMachineMigrationPerformanceOption': 'Compression', 'MaximumVirtualMachineMigrations': 2,
+                   'MaximumStorageMigrations': 2, 'UseAnyNetworkForMigration': True, 'NumaSpanningEnabled': True,
+                   'VirtualMachinePath': 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V',
+                   'VirtualHardDiskPath': 'C:\\ProgramData\\Microsoft\\Windows\\Virtual Hard Disks'}
+# Defender left alone (as when a GPO manages it) where it is not what a test is about: its 3 + 23 registry values are
+# a win_regedit run each, most of a run's time on a node.
+NO_DEFENDER = dict.fromkeys(('cluster_prereqs_defender_exclude_paths', 'cluster_prereqs_defender_exclude_processes',
+                             'cluster_prereqs_defender_exclude_extensions'), [])
 SWITCH = {'type': 'External', 'adapters': ['Vm'], 'allow_management_os': False, 'embedded_teaming': False,
           'bandwidth_mode': 'Weight'}
 
@@ -75,13 +89,7 @@ class Run:
 
     def failed(self):
         """{(task, host): message} of the failed tasks; a loop's message is that of its first failed item."""
-        failures = {}
-        for task in self.run.tasks():
-            for host, result in task['hosts'].items():
-                if result.get('failed'):
-                    items = [item for item in result.get('results') or [] if item.get('failed')]
-                    failures[(task['name'], host)] = items[0].get('msg', '') if items else result.get('msg', '')
-        return failures
+        return self.run.failures()
 
     def failed_hosts(self):
         return {host: task for task, host in self.failed()}
@@ -113,8 +121,9 @@ def _edit(lab, change):
         change(state.data)
 
 
-def _assert_prepared(node, name):
-    """A node as the role leaves it with LAB_VARS (time from the domain, the role's defaults elsewhere)."""
+def _assert_prepared(node, name, defender=True):
+    """A node as the role leaves it with LAB_VARS (time from the domain, the role's defaults elsewhere); without
+    ``defender``, with NO_DEFENDER."""
     assert sorted(node['nics']) == NIC_NAMES, (name, node['nics'])
     uplink = node['nics']['Vm']['bindings']
     assert uplink['vms_pp'] and not uplink['ms_tcpip'] and not uplink['ms_tcpip6'], (name, uplink)
@@ -123,17 +132,16 @@ def _assert_prepared(node, name):
         assert bindings['ms_tcpip'] and bindings['ms_tcpip6'] and not bindings['vms_pp'], (name, nic, bindings)
     assert node['domain'] == 'corp.example.com' and node['workgroup'] is None, name
     assert node['membership_pending'] is None and node['pending_reboot'] is False, name
-    assert node['w32time']['type'] == 'NT5DS', (name, node['w32time'])
-    assert ROLE_FEATURES <= set(node['features']) and node['features_pending'] == {}, (name, node['features'])
+    # A member follows the domain hierarchy (the NTP peer of the fresh install stays in the registry, unused).
+    assert node['w32time'] == {'type': 'NT5DS', 'ntp_server': 'time.windows.com,0x9'}, (name, node['w32time'])
+    assert node['features'] == ROLE_FEATURES and node['features_pending'] == {}, (name, node['features'])
     assert node['mpio'] == {'automatic_claim': {'iSCSI': True, 'SAS': False}, 'load_balance_policy': 'RR'}, name
     assert node['vswitches'] == {'External': SWITCH}, (name, node['vswitches'])
-    vmhost = node['vmhost']
-    assert vmhost['VirtualMachineMigrationEnabled'] is True, (name, vmhost)
-    assert vmhost['VirtualMachineMigrationAuthenticationType'] == 'Kerberos', (name, vmhost)
-    assert vmhost['VirtualMachineMigrationPerformanceOption'] == 'Compression', (name, vmhost)
-    assert vmhost['MaximumVirtualMachineMigrations'] == 2 and vmhost['MaximumStorageMigrations'] == 2, name
-    assert vmhost['NumaSpanningEnabled'] is True, (name, vmhost)
-    with open(os.path.join(REPO_ROOT, 'roles', 'cluster_prereqs', 'defaults', 'main.yml'), encoding='utf-8') as handle:
+    assert node['vmhost'] == VMHOST_SETTINGS, (name, node['vmhost'])
+    if not defender:
+        assert node['defender_exclusions'] == {}, (name, node['defender_exclusions'])
+        return
+    with open(os.path.join(ROLE_DIR, 'defaults', 'main.yml'), encoding='utf-8') as handle:
         defaults = yaml.safe_load(handle)
     assert node['defender_exclusions'] == {
         'Paths': sorted(defaults['cluster_prereqs_defender_exclude_paths']),
@@ -154,7 +162,7 @@ def test_check_mode_on_bare_nodes_changes_nothing_and_skips_the_steps_that_need_
     _lab, check, _first, _again = bare
     assert check.run.rc == 0, check
     assert check.raw_after == check.raw_before
-    assert set(check.executions_on('hv1')) == {'read'} and not [e for e in check.executions if e['mode'] != 'read']
+    assert {entry['mode'] for entry in check.executions} == {'read'}
     # Hyper-V "would be installed": MPIO, the switch and the host settings cannot be read yet.
     for host in NODES:
         assert check.run.result(HYPERV_STEPS, host).get('skipped') is True
@@ -182,12 +190,13 @@ def test_a_rerun_changes_nothing_and_costs_one_read_per_module_run(bare):
     assert {host: stats['changed'] for host, stats in again.run.stats.items()} == dict.fromkeys(NODES, 0)
     assert again.raw_after == again.raw_before
     for host in NODES:
-        # host_check, 4 adapters found (none renamed), MPIO, the switch, the host settings.
+        # host_check, 4 adapters found (none to rename), MPIO, the switch, the host settings: one read each.
         assert again.module_runs(host) == 8, again
-        # The twins of ansible.windows and microsoft.ad (win_feature, win_regedit, membership) ran too, but only
-        # the collection's runner is a remote execution of the lab: they log none.
-        assert again.executions_on(host) == ['read'] * again.module_runs(host), again.executions
-        assert again.module_runs(host, 'ansible.windows.') + again.module_runs(host, 'microsoft.ad.') > 0
+        assert again.executions_on(host) == ['read'] * 8, again.executions
+        # The twins ran as well - the join, the features, the time source and the 3 + 23 Defender values - and
+        # logged no execution: executions.log counts the collection's batches only.
+        assert (again.module_runs(host, 'microsoft.ad.membership'), again.module_runs(host, 'ansible.windows.win_feature'),
+                again.module_runs(host, 'ansible.windows.win_regedit')) == (1, 1, 27), again
 
 
 # --- nodes the role refuses, one kind per node, in one run -----------------------------------------------------------
@@ -198,7 +207,7 @@ SHARED_DESCRIPTION = LAB_VARS['cluster_prereqs_nics'][0]['interface_description'
 
 
 def _make_faulty(data):
-    nodes = data['nodes'] if isinstance(data['nodes'], dict) else {node['name']: node for node in data['nodes']}
+    nodes = data['nodes']
     # hv3: several problems at once - 2 GiB (profile small_memory), no DEP, a small and full system volume, and
     # firmware virtualization off on its second processor only.
     hardware = nodes['hv3']['hardware']
@@ -218,7 +227,7 @@ def faulty(module_lab):
                      hardware=['hv2=no_slat', 'hv3=small_memory', 'hv6=old_os'])
     _edit(lab, _make_faulty)
     lab.fault('domain-unreachable', 'hv4')
-    return lab, Run(lab)
+    return lab, Run(lab, extra_vars=NO_DEFENDER)
 
 
 def test_faulty_nodes_fail_each_at_its_step_and_the_standard_node_is_prepared(faulty):
@@ -226,7 +235,7 @@ def test_faulty_nodes_fail_each_at_its_step_and_the_standard_node_is_prepared(fa
     assert run.run.rc != 0
     assert run.failed_hosts() == {'hv2': HOST_CHECK, 'hv3': HOST_CHECK, 'hv4': JOIN, 'hv5': FIND_ADAPTERS,
                                   'hv6': SAME_OS}, run.failed()
-    _assert_prepared(run.show['nodes']['hv1'], 'hv1')
+    _assert_prepared(run.show['nodes']['hv1'], 'hv1', defender=False)
     # Only hv1 has a computer object: no other node got as far as a join that worked.
     assert run.raw_after['domain']['computers'] == run.raw_before['domain']['computers'] + ['HV1']
 
@@ -271,7 +280,7 @@ def test_an_unreachable_domain_fails_the_join_with_windows_error(faulty):
         "following error message: The specified domain either does not exist or could not be contacted.")
     node = run.show['nodes']['hv4']
     assert node['domain'] is None and node['workgroup'] == 'WORKGROUP' and node['membership_pending'] is None
-    assert not ROLE_FEATURES & set(node['features'])
+    assert node['features'] == []
     assert node['features_pending'] == {} and node['pending_reboot'] is False
     assert 'HV4' not in run.raw_after['domain']['computers']
     assert run.show['faults'] == [{'kind': 'domain-unreachable', 'node': 'hv4'}]
@@ -285,7 +294,7 @@ def test_an_ambiguous_adapter_match_lists_the_candidates_and_renames_nothing(fau
         % ((SHARED_DESCRIPTION,) * 3))
     # The other three entries were found (and would be renamed), but no adapter of the node was touched.
     found = run.run.result(FIND_ADAPTERS, 'hv5')['results']
-    assert [item.get('failed', False) for item in found] == [True, False, False, False]
+    assert [(item.get('failed', False), item['changed']) for item in found] == [(True, False)] + [(False, True)] * 3
     assert run.node_unchanged('hv5')
 
 
@@ -350,8 +359,9 @@ def test_the_join_password_never_appears_in_the_output(bare, wrong_password):
 
 # --- a switch change on nodes whose VMs use the switch ---------------------------------------------------------------
 
-TEAMED = {'cluster_prereqs_vswitch': {'name': 'External', 'allow_management_os': False, 'bandwidth_mode': 'weight',
-                                      'embedded_teaming': True}}
+# Teamed (SET) on the same adapter: a switch Windows cannot change in place.
+TEAMED = dict(NO_DEFENDER, cluster_prereqs_vswitch={'name': 'External', 'allow_management_os': False,
+                                                    'bandwidth_mode': 'weight', 'embedded_teaming': True})
 
 
 @pytest.fixture(scope='module')
@@ -396,7 +406,8 @@ def test_a_forced_switch_change_recreates_it_and_reconnects_the_vms(switch_in_us
         assert _switch_record(forced.raw_after, host)['id'] not in (None, _switch_record(forced.raw_before, host).get('id'))
         assert forced.show['nodes'][host]['nics']['Vm']['bindings'] == refused.show['nodes'][host]['nics']['Vm'][
             'bindings']
-        assert forced.run.result(VSWITCH, host)['changed'] is True
+        result = forced.run.result(VSWITCH, host)
+        assert result['changed'] is True and result['reconnected_vms'] == _vms_by_host(forced.raw_before)[host]
     for name, vm in forced.show['vms'].items():
         before = refused.show['vms'][name]
         assert (vm['host'], vm['state'], vm['clustered']) == (before['host'], before['state'], before['clustered'])

@@ -47,13 +47,7 @@ class Run:
 
     def failed(self):
         """{(task, host): message} of the failed tasks; a loop's message is that of its failed item."""
-        failures = {}
-        for task in self.run.tasks():
-            for host, result in task['hosts'].items():
-                if result.get('failed'):
-                    items = [item for item in result.get('results') or [] if item.get('failed')]
-                    failures[(task['name'], host)] = items[0].get('msg', '') if items else result.get('msg', '')
-        return failures
+        return self.run.failures()
 
     def __repr__(self):
         return repr(self.run)
