@@ -41,10 +41,11 @@ class ActionModule(ClusterAction):
         name=dict(type='str', required=True),
         number=dict(type='int'),
         size_gb=dict(type='int'),
+        label=dict(type='str'),
         csv=dict(type='bool', default=True),
         min_size_gb=dict(type='int'),
     )
-    MUTUALLY_EXCLUSIVE = [('number', 'size_gb')]
+    MUTUALLY_EXCLUSIVE = [('number', 'size_gb', 'label')]
 
     def execute(self, params, host):
         name = params['name']
@@ -102,18 +103,20 @@ class ActionModule(ClusterAction):
         return self._finish(host, write, label, before, number=disk['Number'], size=disk['Size'])
 
     def _choose(self, params, found, label, cluster_name):
-        """The disk to add: by number or by size, available to the cluster, GPT and big enough."""
+        """The disk to add: by number, label or size, available to the cluster, GPT and big enough."""
         disks, available = found['disks'].output, found['available'].output
         offered = ', '.join('%s (%d GB)' % (row.get('Number'), _gb(row.get('Size'))) for row in available) or 'none'
-        if params['number'] is None and params['size_gb'] is None:
-            raise InvalidInputError(label, 'no disk resource of that name exists in cluster %s, and neither number '
-                                    'nor size_gb says which disk to add' % cluster_name,
-                                    'Give number (or size_gb). Disks the cluster can take: %s.' % offered)
+        if params['number'] is None and params['size_gb'] is None and params['label'] is None:
+            raise InvalidInputError(label, 'no disk resource of that name exists in cluster %s, and neither number, '
+                                    'label nor size_gb says which disk to add' % cluster_name,
+                                    'Give number (or label, or size_gb). Disks the cluster can take: %s.' % offered)
         if params['number'] is not None:
             disk = next((row for row in disks if row.get('Number') == params['number']), None)
             if disk is None:
                 raise ObjectNotFoundError(label, 'the node sees no disk %d' % params['number'],
                                           'Disks the cluster can take: %s.' % offered)
+        elif params['label'] is not None:
+            disk = self._labelled(params['label'], disks, label)
         else:
             matches = [row for row in available if _gb(row.get('Size')) == params['size_gb']]
             if len(matches) != 1:
@@ -145,6 +148,31 @@ class ActionModule(ClusterAction):
                                        'Cluster Shared Volume' if params['csv'] else 'cluster disk'),
                                     'Give a bigger disk, or lower min_size_gb.')
         return disk
+
+    @staticmethod
+    def _labelled(wanted, disks, subject):
+        """The one disk whose whole FriendlyName is ``wanted`` (case aside).
+
+        Exact on purpose: a FriendlyName is the vendor's model string plus the LUN's name ('MSFT Virtual HD CSV-A'),
+        so a part of it could match a disk nobody meant; a label that is only the end of one gets a hint instead.
+        """
+        matches = [row for row in disks if str(row.get('FriendlyName') or '').lower() == wanted.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        seen = '; '.join('%s %r (%d GB)' % (row.get('Number'), row.get('FriendlyName'), _gb(row.get('Size')))
+                         for row in disks) or 'none'
+        if matches:
+            numbers = ', '.join(str(row.get('Number')) for row in matches)
+            raise InvalidInputError(subject, 'disks %s all have the FriendlyName %r' % (numbers, wanted),
+                                    'Give number instead (or give the LUNs distinct names on the SAN). Disks the '
+                                    'node sees: %s.' % seen)
+        ends_with = [row.get('FriendlyName') for row in disks
+                     if str(row.get('FriendlyName') or '').lower().endswith(' ' + wanted.lower())]
+        hint = 'The label is matched whole: did you mean %s? ' % ' or '.join(repr(name) for name in ends_with) \
+            if ends_with else ''
+        raise ObjectNotFoundError(subject, 'the node sees no disk with the FriendlyName %r' % wanted,
+                                  '%sGive the whole FriendlyName as Get-Disk shows it, or number. Disks the node '
+                                  'sees: %s.' % (hint, seen))
 
     def _finish(self, host, write, label, before, number=None, size=None):
         name = before['name']

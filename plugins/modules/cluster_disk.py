@@ -13,11 +13,12 @@ description:
   - Makes sure the cluster the target node belongs to has a disk resource named O(name) and, with O(csv=true) (the
     default), that it is a Cluster Shared Volume, mounted on every node under C(C:\ClusterStorage).
   - When no disk resource of that name exists, the disk O(number) (as C(Get-Disk) numbers it on the target node),
-    or the one available disk of O(size_gb), is added to the cluster (C(Add-ClusterDisk)), given the name O(name),
-    and made a CSV (C(Add-ClusterSharedVolume)), all in one remote execution.
+    the one disk whose C(FriendlyName) is O(label), or the one available disk of O(size_gb), is added to the cluster
+    (C(Add-ClusterDisk)), given the name O(name), and made a CSV (C(Add-ClusterSharedVolume)), all in one remote
+    execution.
   - Refused before anything changes, each with its own message - a disk that is not GPT, smaller than
-    O(min_size_gb), already clustered under another name, not seen by every node, or a size that matches no or
-    several available disks.
+    O(min_size_gb), already clustered under another name, not seen by every node, or a label or size that matches
+    no disk or several.
   - The resource is found by its name on later runs, so renaming it outside this module makes the module add
     another disk.
   - One remote execution when nothing changes, two otherwise.
@@ -29,12 +30,22 @@ options:
     required: true
   number:
     description:
-      - Disk number of the shared disk, as C(Get-Disk) shows it on the target node. Needed (or O(size_gb)) only
-        when the resource does not exist yet.
+      - Disk number of the shared disk, as C(Get-Disk) shows it on the target node. Needed (or O(label) or
+        O(size_gb)) only when the resource does not exist yet.
     type: int
+  label:
+    description:
+      - Pick the one disk whose C(FriendlyName), as C(Get-Disk) shows it on the target node, is this (case
+        aside), for example V(MSFT Virtual HD CSV-A).
+      - The whole name, not only its end after the vendor's model string (that could match a disk nobody meant);
+        a label that is only the end of a name fails naming the whole one. No match or several fail listing every
+        disk the node sees (number, name, size).
+      - Mutually exclusive with O(number) and O(size_gb).
+    type: str
   size_gb:
     description:
       - Pick the one disk available to the cluster whose size rounds to this many GiB.
+      - Mutually exclusive with O(number) and O(label).
     type: int
   csv:
     description:
@@ -82,6 +93,11 @@ EXAMPLES = r'''
     name: Witness
     size_gb: 1
     csv: false
+
+- name: A disk found by the name the SAN gave its LUN
+  hyperv.cluster.cluster_disk:
+    name: CSV-C
+    label: MSFT Virtual HD CSV-C
 '''
 
 RETURN = r'''

@@ -18,9 +18,10 @@ CHECK_INPUT = FC + 'Check the input'
 ADD_QUORUM_DISK = FC + 'Add the disk for a disk witness (kept out of the CSVs)'
 QUORUM = FC + 'Set the quorum witness'
 SHARE = LAB_VARS['failover_cluster_file_share_witness']
-# The lab vars' file share witness stays set: an explicit witness is given only its own settings.
+# The lab vars' file share witness stays set: an explicit witness is given only its own settings. The disk is found
+# by its Get-Disk FriendlyName, which the role passes on to cluster_disk.
 DISK_ONLY = dict(LAB_VARS, failover_cluster_witness='disk_only',
-                 failover_cluster_witness_disk={'name': 'Quorum', 'number': 1})
+                 failover_cluster_witness_disk={'name': 'Quorum', 'label': 'MSFT Virtual HD Witness'})
 
 
 def play(lab, extra_vars):
@@ -57,6 +58,7 @@ def test_a_prepared_lab_built_with_the_disk_only_quorum(disk_only):
     names = [task['name'] for task in run.tasks()]
     assert names.index(ADD_QUORUM_DISK) < names.index(QUORUM)
     assert {ADD_QUORUM_DISK, QUORUM} <= set(changed_tasks(run))
+    assert run.result(ADD_QUORUM_DISK, 'hv1')['disk']['number'] == 1
     result = run.result(QUORUM, 'hv1')
     assert result['quorum']['mode'] == 'disk_only' and result['quorum']['witness_resource'] == 'Quorum'
     assert any('single point of failure for the whole cluster' in warning

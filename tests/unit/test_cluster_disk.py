@@ -1,6 +1,7 @@
 """cluster_disk against a prepared lab clustered by the cluster module: add, name, CSV, rerun, every refusal."""
 
 import pytest
+from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hyperv.cluster.plugins.action import cluster as cluster_action
 from ansible_collections.hyperv.cluster.plugins.action import cluster_disk as disk_action
@@ -65,18 +66,57 @@ def test_check_mode(hvc1):
 
 
 @pytest.mark.parametrize('args, fragment', [
-    ({'name': 'CSV-X'}, 'neither number nor size_gb says which disk to add'),
+    ({'name': 'CSV-X'}, 'neither number, label nor size_gb says which disk to add'),
     ({'name': 'CSV-X', 'number': 9}, 'the node sees no disk 9'),
     ({'name': 'CSV-X', 'number': 4}, 'disk 4 is MBR, not GPT'),
     ({'name': 'CSV-X', 'number': 5}, 'disk 5 has 0.5 GB, less than the 10 GB asked for a Cluster Shared Volume'),
     ({'name': 'CSV-X', 'number': 0}, 'disk 0 is not available to cluster hvc1'),
     ({'name': 'CSV-X', 'size_gb': 2048}, '2 available disks of 2048 GB'),
     ({'name': 'CSV-X', 'size_gb': 77}, 'no available disks of 77 GB'),
+    ({'name': 'CSV-X', 'label': 'MSFT Virtual HD Legacy'}, 'disk 4 is MBR, not GPT'),
 ])
 def test_refusals_change_nothing(hvc1, args, fragment):
     before = hvc1.raw_state()
     result, executor = run(hvc1, args)
     assert result['failed'] is True and fragment in result['msg'], result
+    assert executor.modes == ['read'] and hvc1.raw_state() == before
+
+
+def test_a_disk_found_by_its_friendly_name_any_case(hvc1):
+    result, executor = run(hvc1, {'name': 'CSV-B', 'label': 'msft virtual hd csv-b'})
+    assert 'failed' not in result, result
+    assert executor.modes == ['read', 'write']
+    assert result['disk']['number'] == 3 and result['disk']['csv'] is True
+    assert hvc1.show()['clusters']['hvc1']['csvs']['CSV-B']['path'] == 'C:\\ClusterStorage\\Volume1'
+    again, executor = run(hvc1, {'name': 'CSV-B', 'label': 'MSFT Virtual HD CSV-B'})
+    assert again['changed'] is False and executor.modes == ['read']
+
+
+def test_label_with_number_is_refused_before_any_read(hvc1):
+    before = hvc1.raw_state()
+    with pytest.raises(AnsibleActionFail, match=r'mutually exclusive: number\|size_gb\|label'):
+        run(hvc1, {'name': 'CSV-X', 'number': 2, 'label': 'MSFT Virtual HD CSV-A'})
+    assert hvc1.raw_state() == before
+
+
+def test_a_label_that_is_only_the_end_of_a_friendly_name_finds_nothing(hvc1):
+    before = hvc1.raw_state()
+    result, executor = run(hvc1, {'name': 'CSV-A', 'label': 'CSV-A'})
+    assert result['failed'] is True, result
+    assert "the node sees no disk with the FriendlyName 'CSV-A'" in result['msg']
+    assert "did you mean 'MSFT Virtual HD CSV-A'?" in result['msg']
+    # Every disk the node sees, to pick from: number, name and size.
+    assert "0 'Dell BOSS-S1' (" in result['msg'] and "3 'MSFT Virtual HD CSV-B' (2048 GB)" in result['msg']
+    assert executor.modes == ['read'] and hvc1.raw_state() == before
+
+
+def test_a_label_two_disks_share_is_refused(hvc1):
+    edit_lab(hvc1.dir, lambda data: data['shared_disks'][2].update(friendly_name='MSFT Virtual HD CSV-A'))
+    before = hvc1.raw_state()
+    result, executor = run(hvc1, {'name': 'CSV-A', 'label': 'MSFT Virtual HD CSV-A'})
+    assert result['failed'] is True, result
+    assert "disks 2, 3 all have the FriendlyName 'MSFT Virtual HD CSV-A'" in result['msg']
+    assert 'Give number instead' in result['msg'] and "1 'MSFT Virtual HD Witness' (1 GB)" in result['msg']
     assert executor.modes == ['read'] and hvc1.raw_state() == before
 
 
