@@ -84,10 +84,11 @@ def requirements(facts, min_memory_gb, min_system_volume_gb, min_system_free_gb,
         fail('an edition with Hyper-V and Failover Clustering (Standard or Datacenter)', caption or 'unknown',
              'Install Windows Server Standard or Datacenter.')
     if not facts['hypervisor_present']:
-        for index, processor in enumerate(raw_processors):
-            for prop, what, fix in PROCESSOR_FEATURES:
-                if not processor.get(prop):
-                    fail(what, 'missing on processor %d (%s)' % (index, processor.get('Name') or 'unknown'), fix)
+        for prop, what, fix in PROCESSOR_FEATURES:
+            lacking = ['%d (%s)' % (index, processor.get('Name') or 'unknown')
+                       for index, processor in enumerate(raw_processors) if not processor.get(prop)]
+            if lacking:
+                fail(what, 'missing on processor%s %s' % ('s' if len(lacking) > 1 else '', ', '.join(lacking)), fix)
     if not facts['dep_available']:
         fail('hardware-enforced Data Execution Prevention (Intel XD, AMD NX)', 'not available',
              'Enable "Execute Disable Bit" / "No-Execute Memory Protection" in the BIOS/UEFI setup, and check '

@@ -60,6 +60,17 @@ def test_every_unmet_requirement_is_reported_at_once(bare):
     assert 'failed' not in report and report['passed'] is False and len(report['unmet']) == 6
 
 
+def test_a_requirement_missing_on_several_processors_counts_once(bare):
+    def no_slat(data):
+        for processor in data['nodes']['hv1']['hardware']['processors']:
+            processor['slat'] = False
+    edit_lab(bare.dir, no_slat)
+    result, _executor = run(bare)
+    assert result['msg'].startswith('node hv1: does not meet 1 requirement(s)')
+    assert result['unmet'][0]['found'].startswith('missing on processors 0 (Intel(R) Xeon(R) Gold 6338')
+    assert ', 1 (' in result['unmet'][0]['found']
+
+
 def test_a_running_hypervisor_stands_for_the_processor_features(make_lab):
     # A prepared node runs Hyper-V: Win32_Processor then reads False for SLAT & co, which must not fail the check.
     prepared = make_lab(nodes=1, preset='prepared')
