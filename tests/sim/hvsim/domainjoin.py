@@ -42,16 +42,14 @@ class MembershipError(Exception):
 
 def arm_unreachable(state, node_name):
     """From now on (until ``lab fault DIR clear``) the node cannot reach the domain's controllers."""
-    node = state.node(node_name)
-    if node is None:
+    if state.node(node_name) is None:
         raise ValueError('no node %s in the lab' % node_name)
-    if not domain_unreachable(state, node['name']):
-        state.data.setdefault('faults', []).append({'kind': DOMAIN_UNREACHABLE, 'node': node['name']})
+    if not domain_unreachable(state, node_name):
+        state.arm_fault(DOMAIN_UNREACHABLE, node_name)
 
 
 def domain_unreachable(state, node_name):
-    return any(fault.get('kind') == DOMAIN_UNREACHABLE and str(fault.get('node', '')).lower() == node_name.lower()
-               for fault in state.data.get('faults') or [])
+    return state.has_fault(DOMAIN_UNREACHABLE, node_name)
 
 
 # --- membership ----------------------------------------------------------------------------------------------------

@@ -92,12 +92,7 @@ def armed(state):
 def arm(state, kind, node_name):
     if kind not in FAULT_KINDS:
         raise ValueError('unknown migration fault %s (one of %s)' % (kind, ', '.join(FAULT_KINDS)))
-    node = state.node(node_name)
-    if node is None:
-        raise ValueError('no node %s in the lab' % node_name)
-    fault = {'kind': kind, 'node': node['name']}
-    state.data.setdefault('faults', []).append(fault)
-    return fault
+    return state.arm_fault(kind, node_name)
 
 
 def clear(state):

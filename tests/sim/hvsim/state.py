@@ -103,6 +103,30 @@ class LabState:
         key = _find(self.nodes, name)
         return self.nodes[key] if key else None
 
+    # Armed faults ({"kind", "node"} in data['faults'], in arming order) that are not migration faults: update-fail,
+    # validation-fail, domain-unreachable. Each is armed on a known node and consumed (or looked up) by its kind.
+    def arm_fault(self, kind, node_name):
+        node = self.node(node_name)
+        if node is None:
+            raise ValueError('no node %s in the lab' % node_name)
+        fault = {'kind': kind, 'node': node['name']}
+        self.data.setdefault('faults', []).append(fault)
+        return fault
+
+    def _fault_index(self, kind, node_name):
+        for index, fault in enumerate(self.data.get('faults') or []):
+            if fault.get('kind') == kind and str(fault.get('node', '')).lower() == node_name.lower():
+                return index
+        return None
+
+    def has_fault(self, kind, node_name):
+        return self._fault_index(kind, node_name) is not None
+
+    def take_fault(self, kind, node_name):
+        """Consume the first armed fault of that kind on the node; the fault, or None."""
+        index = self._fault_index(kind, node_name)
+        return None if index is None else self.data['faults'].pop(index)
+
     def cluster(self, name):
         key = _find(self.clusters, name)
         return self.clusters[key] if key else None

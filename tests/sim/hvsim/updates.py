@@ -98,20 +98,12 @@ def available_count(node):
 
 def arm_update_fail(state, node_name):
     """Arm ``update-fail`` on a node (in the lab's armed-fault list, shared with the migration faults)."""
-    node = state.node(node_name)
-    if node is None:
-        raise ValueError('no node %s in the lab' % node_name)
-    state.data.setdefault('faults', []).append({'kind': UPDATE_FAIL, 'node': node['name']})
+    state.arm_fault(UPDATE_FAIL, node_name)
 
 
 def take_update_fail(state, node_name):
     """Consume an armed ``update-fail`` of the node; True when there was one."""
-    armed = state.data.get('faults') or []
-    for index, fault in enumerate(armed):
-        if fault.get('kind') == UPDATE_FAIL and str(fault.get('node', '')).lower() == node_name.lower():
-            del armed[index]
-            return True
-    return False
+    return state.take_fault(UPDATE_FAIL, node_name) is not None
 
 
 # --- one pass of the module ----------------------------------------------------------------------------------------

@@ -195,22 +195,12 @@ class _Run:
 
 
 def _take_fault(state, node_name):
-    """Consume an armed validation-fail fault on the node (faults are kept in arming order)."""
-    armed = state.data.get('faults') or []
-    for index, fault in enumerate(armed):
-        if fault.get('kind') == VALIDATION_FAIL and str(fault.get('node', '')).lower() == node_name.lower():
-            del armed[index]
-            return fault
-    return None
+    """Consume an armed validation-fail fault on the node."""
+    return state.take_fault(VALIDATION_FAIL, node_name)
 
 
 def arm_validation_fail(state, node_name):
-    node = state.node(node_name)
-    if node is None:
-        raise ValueError('no node %s in the lab' % node_name)
-    fault = {'kind': VALIDATION_FAIL, 'node': node['name']}
-    state.data.setdefault('faults', []).append(fault)
-    return fault
+    return state.arm_fault(VALIDATION_FAIL, node_name)
 
 
 def _report_path(ctx, report_name, now):
