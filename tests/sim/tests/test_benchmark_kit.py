@@ -40,7 +40,7 @@ def rerun(changed_tasks=(), writes=0, executions=4, module_runs=4, state_after=N
     modes = ['write'] * writes + ['read'] * (executions - writes)
     return types.SimpleNamespace(
         changed=len(changed_tasks), changed_tasks=list(changed_tasks), executions=[{'mode': mode} for mode in modes],
-        module_runs=module_runs, modes=lambda mode: modes.count(mode), state_before={'vms': {}},
+        module_runs=module_runs, modes=modes.count, state_before={'vms': {}},
         state_after={'vms': {}} if state_after is None else state_after)
 
 
