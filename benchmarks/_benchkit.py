@@ -1,13 +1,41 @@
-"""What several benchmarks measure the same way: a task's own time, and the time of module processes on lab nodes."""
+"""What several benchmarks do the same way: where their labs live, how they report a verdict, a task's own time, and the
+time of module processes on lab nodes."""
 
+import contextlib
 import datetime
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
 TIMING_SHIM = os.path.join(BENCHMARKS, '_module_timing.py')
 MODULE_TIMES_LOG = 'module-times.log'
+
+
+@contextlib.contextmanager
+def lab_directory(given=None):
+    """The directory a benchmark builds its lab(s) in: ``given`` (``--lab-dir``: a lab left there by an earlier run is
+    removed first, the new one is kept to look at), else a temporary one, removed at the end."""
+    directory = given or tempfile.mkdtemp(prefix='hvsim-bench-')
+    if given and os.path.exists(os.path.join(directory, 'state.json')):
+        shutil.rmtree(directory)
+    try:
+        yield directory
+    finally:
+        if not given:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def verdict(problems, ok_message=None, heading='FAILED'):
+    """The exit code: 1 with the problems on stderr, else 0 (after ``ok_message``, when there is one)."""
+    if problems:
+        print('%s:\n  %s' % (heading, '\n  '.join(problems)), file=sys.stderr)
+        return 1
+    if ok_message:
+        print(ok_message)
+    return 0
 
 
 def duration_seconds(task):

@@ -14,16 +14,14 @@ tests (see benchmarks/README.md).
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
-from _benchkit import task_seconds  # noqa: E402  pylint: disable=wrong-import-position
+from _benchkit import lab_directory, task_seconds, verdict  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def parse_args(argv=None):
@@ -42,10 +40,7 @@ def seconds_text(run):
 
 def main(argv=None):
     args = parse_args(argv)
-    directory = args.lab_dir or tempfile.mkdtemp(prefix='hvsim-bench-')
-    if args.lab_dir and os.path.exists(os.path.join(directory, 'state.json')):
-        shutil.rmtree(directory)
-    try:
+    with lab_directory(args.lab_dir) as directory:
         started = time.monotonic()
         lab = Lab.create(directory, nodes=args.nodes, vms=args.vms, clustered_vms=args.vms)
         print('lab: %d nodes, %d VMs (all clustered); built in %.1f s; %s'
@@ -71,13 +66,7 @@ def main(argv=None):
                                 % (failures, [entry['mode'] for entry in executions]))
             print('%-9d %10s %9s %8.2f %11d %12s' % (failures, result.get('scenarios_checked'), result.get('survives'),
                                                      wall, len(executions), seconds_text(run)))
-        if problems:
-            print('FAILED:\n  ' + '\n  '.join(problems), file=sys.stderr)
-            return 1
-        return 0
-    finally:
-        if not args.lab_dir:
-            shutil.rmtree(directory, ignore_errors=True)
+        return verdict(problems)
 
 
 if __name__ == '__main__':

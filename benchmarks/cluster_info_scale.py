@@ -18,17 +18,15 @@ vm_groups than the lab holds. Figures come from this script, never from timed te
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
-from _benchkit import module_times, task_seconds, time_modules  # noqa: E402  pylint: disable=wrong-import-position
+from _benchkit import lab_directory, module_times, task_seconds, time_modules, verdict  # noqa: E402  pylint: disable=wrong-import-position
 
 TASK = 'Read the cluster'
 
@@ -115,10 +113,7 @@ def print_profile(prefix, timed, limit=15):
 
 def main(argv=None):
     args = parse_args(argv)
-    directory = args.lab_dir or tempfile.mkdtemp(prefix='hvsim-bench-')
-    if args.lab_dir and os.path.exists(os.path.join(directory, 'state.json')):
-        shutil.rmtree(directory)
-    try:
+    with lab_directory(args.lab_dir) as directory:
         started = time.monotonic()
         lab = Lab.create(directory, nodes=args.nodes, clusters=args.clusters, vms=args.vms,
                          clustered_vms=args.clustered_vms)
@@ -161,14 +156,7 @@ def main(argv=None):
         print_time_split(splits)
         if args.profile:
             print_profile(args.profile, splits[-1][2])
-        if failures:
-            print('FAILED:\n  ' + '\n  '.join(failures), file=sys.stderr)
-            return 1
-        print('ok: every cluster read in exactly one remote execution, nothing written')
-        return 0
-    finally:
-        if not args.lab_dir:
-            shutil.rmtree(directory, ignore_errors=True)
+        return verdict(failures, 'ok: every cluster read in exactly one remote execution, nothing written')
 
 
 if __name__ == '__main__':

@@ -20,9 +20,7 @@ this script, never from timed tests (see benchmarks/README.md).
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -30,6 +28,7 @@ sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
 from hvsim.state import LabState  # noqa: E402  pylint: disable=wrong-import-position
+from _benchkit import lab_directory, verdict  # noqa: E402  pylint: disable=wrong-import-position
 
 NODE = 'hv1'
 TASKS = (
@@ -72,11 +71,8 @@ def run_task(lab, directory, label, options):
 
 def main(argv=None):
     args = parse_args(argv)
-    directory = args.lab_dir or tempfile.mkdtemp(prefix='hvsim-bench-')
-    if args.lab_dir and os.path.exists(os.path.join(directory, 'state.json')):
-        shutil.rmtree(directory)
-    os.makedirs(directory, exist_ok=True)
-    try:
+    with lab_directory(args.lab_dir) as directory:
+        os.makedirs(directory, exist_ok=True)
         started = time.monotonic()
         lab = Lab.create(directory, nodes=args.nodes, vms=args.vms, clustered_vms=args.vms)
         with LabState.open(lab.dir) as state:
@@ -117,15 +113,8 @@ def main(argv=None):
             if label == 'rerun' and (modes != ['read'] or result.get('changed')):
                 failures.append('rerun: expected one read and no change, got %s changed=%s' % (
                     modes, result.get('changed')))
-        if failures:
-            print('FAILED:\n  ' + '\n  '.join(failures), file=sys.stderr)
-            return 1
-        print('ok: %d roles drained off %s in one cluster-native write (Suspend-ClusterNode -Drain -Wait); '
-              'the rerun read once and changed nothing' % (len(roles), NODE))
-        return 0
-    finally:
-        if not args.lab_dir:
-            shutil.rmtree(directory, ignore_errors=True)
+        return verdict(failures, 'ok: %d roles drained off %s in one cluster-native write (Suspend-ClusterNode -Drain '
+                       '-Wait); the rerun read once and changed nothing' % (len(roles), NODE))
 
 
 if __name__ == '__main__':

@@ -20,14 +20,13 @@ import collections
 import os
 import shutil
 import sys
-import tempfile
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
 from labkit import Lab  # noqa: E402  pylint: disable=wrong-import-position
-from _benchkit import duration_seconds, module_times, time_modules  # noqa: E402  pylint: disable=wrong-import-position
+from _benchkit import duration_seconds, lab_directory, module_times, time_modules, verdict  # noqa: E402  pylint: disable=wrong-import-position
 
 # A scenario is what a playbook needs to run on a lab made for it. To benchmark another playbook by name, add one here
 # (and a row to the scenario table of benchmarks/README.md). ``vms_per_node`` needs the clustered preset.
@@ -237,14 +236,13 @@ def flatness(results):
 
 def main(argv=None):
     args = parse_args(argv)
-    base = args.lab_dir or tempfile.mkdtemp(prefix='hvsim-bench-')
     print('playbook %s on %s labs (%d cluster(s), %d VMs per node); vars: %s'
           % (args.playbook, args.preset, args.clusters, args.vms_per_node, ', '.join(args.vars) or '-'))
     header = '%5s %-8s %8s %7s %9s %8s %8s %15s %9s %8s %-11s %8s' % (
         'nodes', 'run', 'wall s', 's/node', 'runner s', 'changed', 'mod runs', 'exec (r/w)', 'exec/run', 'exec/node', '(busiest)',
         'win runs')
     problems, reruns = [], []
-    try:
+    with lab_directory(args.lab_dir) as base:
         for nodes in args.nodes:
             directory = os.path.join(base, 'nodes-%d' % nodes)
             if os.path.exists(directory):
@@ -274,14 +272,8 @@ def main(argv=None):
         print()
         for line in flatness(reruns):
             print(line)
-        if problems:
-            print('FLAGGED:\n  ' + '\n  '.join(problems), file=sys.stderr)
-            return 1
-        print('ok: every re-run changed nothing and cost one remote execution per module run')
-        return 0
-    finally:
-        if not args.lab_dir:
-            shutil.rmtree(base, ignore_errors=True)
+        return verdict(problems, 'ok: every re-run changed nothing and cost one remote execution per module run',
+                       heading='FLAGGED')
 
 
 if __name__ == '__main__':

@@ -86,3 +86,24 @@ def test_timed_modules_report_their_times_and_do_the_same(tmp_path):
     assert [(entry['node'], entry['batches']) for entry in timed] == [('hv1', 1)]   # hv2 was not timed
     assert 0 < timed[0]['cmdlets_s'] <= timed[0]['runner_s'] <= timed[0]['process_s']
     assert _benchkit.task_seconds(run, 'read') > 0 and _benchkit.task_seconds(run, 'no such task') is None
+
+
+def test_a_verdict_is_the_exit_code_with_the_problems_on_stderr(capsys):
+    assert _benchkit.verdict(['3 nodes, rerun: 2 changed'], 'ok: fine', heading='FLAGGED') == 1
+    out, err = capsys.readouterr()
+    assert out == '' and err == 'FLAGGED:\n  3 nodes, rerun: 2 changed\n'
+    assert _benchkit.verdict([], 'ok: fine') == 0
+    assert capsys.readouterr().out == 'ok: fine\n'
+
+
+def test_lab_directory_keeps_a_given_one_fresh_and_removes_a_temporary_one(tmp_path):
+    with _benchkit.lab_directory() as temporary:
+        assert os.path.isdir(temporary)
+    assert not os.path.exists(temporary)
+    given = tmp_path / 'lab'
+    Lab.create(str(given), nodes=1, preset='bare')
+    (given / 'left-over').write_text('x')
+    with _benchkit.lab_directory(str(given)) as directory:
+        assert directory == str(given) and not os.path.exists(directory)   # the old lab is gone; the new one goes here
+        Lab.create(directory, nodes=1, preset='bare')
+    assert (given / 'state.json').exists()
