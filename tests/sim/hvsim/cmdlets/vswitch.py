@@ -23,6 +23,18 @@ def _switch(node, name):
                 None)
 
 
+def _named_switches(ctx, names, computer_name):
+    """(host, node, name, switch) for each of ``names`` on each target host; a missing one is Hyper-V's not-found
+    error."""
+    for host in _hosts(ctx, computer_name):
+        node = ctx.state.node(host)
+        for name in names or []:
+            switch = _switch(node, name)
+            if switch is None:
+                raise errors.vswitch_not_found(name)
+            yield host, node, name, switch
+
+
 @cmdlet('New-VMSwitch')
 def new_vm_switch(ctx, Name=None, NetAdapterName=None, NetAdapterInterfaceDescription=None, SwitchType=None,
                   AllowManagementOS=None, EnableEmbeddedTeaming=None, EnableIov=None, EnablePacketDirect=None,
@@ -80,39 +92,29 @@ def set_vm_switch(ctx, Name=None, VMSwitch=None, AllowManagementOS=None, Notes=N
     if NetAdapterName or NetAdapterInterfaceDescription or SwitchType:
         raise NotImplementedError('hvsim simulates Set-VMSwitch -AllowManagementOS and -Notes only')
     output = []
-    for host in _hosts(ctx, ComputerName):
-        node = ctx.state.node(host)
-        for name in Name or []:
-            switch = _switch(node, name)
-            if switch is None:
-                raise errors.vswitch_not_found(name)
-            if AllowManagementOS is not None:
-                if switch.get('type') != 'External':
-                    raise _error('AllowManagementOS applies to external switches only.', 'InvalidArgument', name)
-                switch['allow_management_os'] = bool(AllowManagementOS)
-            if Passthru:
-                output.append(switch_object(node, switch))
+    for _host, node, name, switch in _named_switches(ctx, Name, ComputerName):
+        if AllowManagementOS is not None:
+            if switch.get('type') != 'External':
+                raise _error('AllowManagementOS applies to external switches only.', 'InvalidArgument', name)
+            switch['allow_management_os'] = bool(AllowManagementOS)
+        if Passthru:
+            output.append(switch_object(node, switch))
     return output
 
 
 @cmdlet('Remove-VMSwitch')
 def remove_vm_switch(ctx, Name=None, VMSwitch=None, ResourcePoolName=None, Force=False, ComputerName=None,
                      CimSession=None, Credential=None):
-    for host in _hosts(ctx, ComputerName):
-        node = ctx.state.node(host)
-        for name in Name or []:
-            switch = _switch(node, name)
-            if switch is None:
-                raise errors.vswitch_not_found(name)
-            node['vswitches'].remove(switch)
-            for nic in node.get('nics') or []:
-                if nic['name'] in (switch.get('adapters') or []):
-                    unbind_from_switch(nic)
-            # VM adapters on it are disconnected (they keep no switch).
-            for vm in ctx.state.vms_on(host):
-                for nic in vm.get('nics') or []:
-                    if str(nic.get('switch') or '').lower() == switch['name'].lower():
-                        nic['switch'] = None
+    for host, node, _name, switch in _named_switches(ctx, Name, ComputerName):
+        node['vswitches'].remove(switch)
+        for nic in node.get('nics') or []:
+            if nic['name'] in (switch.get('adapters') or []):
+                unbind_from_switch(nic)
+        # VM adapters on it are disconnected (they keep no switch).
+        for vm in ctx.state.vms_on(host):
+            for nic in vm.get('nics') or []:
+                if str(nic.get('switch') or '').lower() == switch['name'].lower():
+                    nic['switch'] = None
     return []
 
 
