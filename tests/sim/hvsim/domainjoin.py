@@ -66,13 +66,7 @@ def configured(node):
 
 def _authenticate(domain, user, password):
     """The AD user a credential names, if its password is right; else None."""
-    text = str(user or '')
-    if '\\' in text:
-        prefix, name = text.split('\\', 1)
-    elif '@' in text:
-        name, prefix = text.split('@', 1)
-    else:
-        prefix, name = None, text
+    prefix, name = software.split_account(str(user or ''))
     if prefix is not None and prefix.lower() not in ((domain.get('netbios') or '').lower(),
                                                      (domain.get('name') or '').lower()):
         return None

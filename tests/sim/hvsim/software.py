@@ -387,6 +387,17 @@ def read_any(state, node_name, path):
 
 # --- accounts ------------------------------------------------------------------------------------------------------
 
+def split_account(text):
+    """(prefix or None, name) of ``DOMAIN\\name``, ``name@domain`` or a bare ``name``, as Windows reads a logon name."""
+    if '\\' in text:
+        prefix, name = text.split('\\', 1)
+    elif '@' in text:
+        name, prefix = text.split('@', 1)
+    else:
+        prefix, name = None, text
+    return prefix, name
+
+
 def resolve_account(state, node_name, name):
     """The name Windows translates ``name`` to on the node (``CORP\\svc-nova``, ``NT AUTHORITY\\SYSTEM``...);
     raises AccountNotFound."""
@@ -399,12 +410,7 @@ def resolve_account(state, node_name, name):
     netbios = (domain.get('netbios') or '').lower()
     dns = (domain.get('name') or '').lower()
     joined = bool(node.get('domain'))
-    if '\\' in text:
-        prefix, account = text.split('\\', 1)
-    elif '@' in text:
-        account, prefix = text.split('@', 1)
-    else:
-        prefix, account = None, text
+    prefix, account = split_account(text)
     prefix_l = (prefix or '').lower()
     if prefix_l in ('.', node['name'].lower()):
         return _local_account(node, account, name)
